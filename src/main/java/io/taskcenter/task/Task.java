@@ -1,0 +1,10 @@
+package io.taskcenter.task;
+
+/**
+ * A task as producers publish it: {@code {"TaskName":"Demo","TaskType":1}}.
+ *
+ * @param name what the worker is asked to do; never blank
+ * @param type selects which workers may take the task
+ */
+public record Task(String name, int type) {
+}
