@@ -26,6 +26,9 @@ final class CloseReasons {
 
     static final CloseReason EMPTY_ID = new CloseReason(POLICY_VIOLATION, "The worker id must not be empty");
 
+    static final CloseReason CONTROL_CHARACTERS = new CloseReason(POLICY_VIOLATION,
+            "The worker id must not contain control characters");
+
     private CloseReasons() {
     }
 

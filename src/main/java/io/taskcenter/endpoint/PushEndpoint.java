@@ -49,7 +49,7 @@ public class PushEndpoint {
         Log.debugf("[connection %s] opened, waiting for the worker id", connection.id());
         vertx.setTimer(config.helloTimeout().toMillis(), timer -> {
             if (connection.isOpen() && connection.userData().get(WORKER) == null) {
-                close(connection, CloseReasons.helloTimeout(config.helloTimeout()));
+                inBackground(close(connection, CloseReasons.helloTimeout(config.helloTimeout())), connection.id());
             }
         });
         return Uni.createFrom().voidItem();
@@ -70,6 +70,9 @@ public class PushEndpoint {
         if (workerId.length() > MAX_ID_LENGTH) {
             return close(connection, CloseReasons.idTooLong(MAX_ID_LENGTH));
         }
+        if (workerId.chars().anyMatch(Character::isISOControl)) {
+            return close(connection, CloseReasons.CONTROL_CHARACTERS);
+        }
         TaskTypes types = policy.typesFor(workerId).orElse(null);
         if (types == null) {
             Log.warnf("[connection %s] refused unknown worker id '%s'", connection.id(), workerId);
@@ -80,10 +83,7 @@ public class PushEndpoint {
         connection.userData().put(WORKER, worker);
         registry.register(worker).ifPresent(replaced -> {
             Log.infof("[%s] replaced by a new connection with the same id", replaced);
-            replaced.close(CloseReasons.REPLACED).subscribe().with(
-                    done -> {
-                    },
-                    failure -> Log.debugf("[%s] close after replacement failed: %s", replaced, failure));
+            inBackground(replaced.close(CloseReasons.REPLACED), replaced);
         });
         Log.infof("[%s] online from %s, takes task types %s", worker,
                 connection.handshakeRequest().remoteAddress(), types);
@@ -102,6 +102,14 @@ public class PushEndpoint {
             Log.infof("[%s] offline (%s)", worker, connection.closeReason());
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /** Starts a close nobody waits for; if the socket is already gone there is nothing left to close. */
+    private static void inBackground(Uni<Void> close, Object who) {
+        close.subscribe().with(
+                closed -> {
+                },
+                failure -> Log.debugf("[%s] close failed, the socket is already gone: %s", who, failure));
     }
 
     private static Uni<Void> close(WebSocketConnection connection, CloseReason reason) {

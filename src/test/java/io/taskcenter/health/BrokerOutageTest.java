@@ -1,0 +1,97 @@
+package io.taskcenter.health;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.taskcenter.registry.WorkerRegistry;
+import io.taskcenter.support.Broker;
+import io.taskcenter.support.BrokerProxyResource;
+import io.taskcenter.support.Fleet;
+import io.taskcenter.support.TcpProxy;
+import io.taskcenter.support.TestWorker;
+
+/**
+ * The service loses the broker and gets it back, without a restart: readiness goes DOWN and UP again,
+ * liveness never moves, and dispatch resumes.
+ */
+@QuarkusTest
+@WithTestResource(BrokerProxyResource.class)
+class BrokerOutageTest {
+
+    private static final Duration DETECTED = Duration.ofSeconds(20);
+    private static final Duration RECOVERED = Duration.ofSeconds(30);
+
+    @TestHTTPResource("/push")
+    URI push;
+
+    @Inject
+    WorkerRegistry registry;
+
+    TcpProxy proxy;
+    Broker broker;
+    Fleet fleet;
+
+    @BeforeEach
+    void start() {
+        // Straight to the broker, not through the proxy the test is about to cut.
+        broker = Broker.connect(proxy.targetHost(), proxy.targetPort());
+        broker.purge();
+        fleet = new Fleet(push, registry);
+        await().atMost(RECOVERED).until(() -> status("/q/health/ready") == 200);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        fleet.close();
+        broker.close();
+    }
+
+    @Test
+    void readinessFollowsTheBrokerWhileLivenessStaysUpAndDispatchResumes() throws Exception {
+        proxy.cut();
+        await().atMost(DETECTED).until(() -> status("/q/health/ready") == 503);
+        assertThat(status("/q/health/live")).isEqualTo(200);
+
+        proxy.restore();
+        await().atMost(RECOVERED).until(() -> status("/q/health/ready") == 200);
+        assertThat(status("/q/health/live")).isEqualTo(200);
+
+        TestWorker one = fleet.connect("1");
+        broker.publish("{\"TaskName\":\"after-outage\",\"TaskType\":1}");
+        assertThat(one.poll(RECOVERED)).isEqualTo("after-outage");
+    }
+
+    @Test
+    void anAckedTaskIsNotDeliveredAgainWhenTheConnectionDrops() throws Exception {
+        TestWorker one = fleet.connect("1");
+        broker.publish("{\"TaskName\":\"once\",\"TaskType\":1}");
+        assertThat(one.poll(TestWorker.TIMEOUT)).isEqualTo("once");
+
+        // Were it still unacked, the broker would requeue it when the service's channel closes.
+        proxy.cut();
+        await().atMost(DETECTED).until(() -> status("/q/health/ready") == 503);
+        proxy.restore();
+        await().atMost(RECOVERED).until(() -> status("/q/health/ready") == 200);
+
+        assertThat(one.poll(Duration.ofSeconds(2))).isNull();
+        assertThat(broker.ready(broker.queue())).isZero();
+        assertThat(broker.ready(broker.deadLetterQueue())).isZero();
+    }
+
+    private static int status(String path) {
+        return given().when().get(path).then().extract().statusCode();
+    }
+}

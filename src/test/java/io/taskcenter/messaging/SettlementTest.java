@@ -1,0 +1,165 @@
+package io.taskcenter.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.rabbitmq.client.GetResponse;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.taskcenter.registry.Worker;
+import io.taskcenter.registry.WorkerPolicy;
+import io.taskcenter.registry.WorkerRegistry;
+import io.taskcenter.support.Broker;
+import io.taskcenter.support.DeadSocket;
+import io.taskcenter.support.Fleet;
+import io.taskcenter.support.TestWorker;
+
+/**
+ * How each task message is settled on the real broker: acked once handed over, requeued once and then
+ * dead-lettered when nobody takes it, dead-lettered at once when it is not a task.
+ */
+@QuarkusTest
+class SettlementTest {
+
+    private static final Duration SETTLED = Duration.ofSeconds(10);
+
+    @TestHTTPResource("/push")
+    URI push;
+
+    @Inject
+    WorkerRegistry registry;
+
+    @Inject
+    WorkerPolicy policy;
+
+    static Broker broker;
+    Fleet fleet;
+    Worker deadWorker;
+
+    @BeforeAll
+    static void connectBroker() {
+        broker = Broker.connect();
+    }
+
+    @AfterAll
+    static void closeBroker() throws Exception {
+        broker.close();
+    }
+
+    @BeforeEach
+    void start() {
+        broker.purge();
+        fleet = new Fleet(push, registry);
+    }
+
+    @AfterEach
+    void stop() {
+        if (deadWorker != null) {
+            registry.unregister(deadWorker);
+        }
+        fleet.close();
+    }
+
+    @Test
+    void requeuesOnceThenDeadLettersWhenNoWorkerTakesTheType() {
+        broker.publish("{\"TaskName\":\"lonely\",\"TaskType\":1}");
+
+        GetResponse dead = awaitDeadLetters(1).get(0);
+        assertThat(Broker.body(dead)).isEqualTo("{\"TaskName\":\"lonely\",\"TaskType\":1}");
+        assertThat(deathOf(dead)).containsEntry("reason", "rejected").containsEntry("queue", broker.queue());
+        assertThat(broker.ready(broker.queue())).isZero();
+    }
+
+    @Test
+    void neverAcksATaskWhoseWriteFailedButRequeuesThenDeadLettersIt() {
+        DeadSocket socket = registerDeadWorker("1");
+
+        broker.publish("{\"TaskName\":\"unsent\",\"TaskType\":1}");
+
+        GetResponse dead = awaitDeadLetters(1).get(0);
+        assertThat(Broker.body(dead)).contains("unsent");
+        // One write on the first delivery, one on the redelivery: the requeue really happened.
+        assertThat(socket.writes()).isEqualTo(2);
+    }
+
+    @Test
+    void skipsADeadSocketAndHandsTheTaskToTheNextEligibleWorker() throws Exception {
+        DeadSocket socket = registerDeadWorker("1");
+        TestWorker three = fleet.connect("3");
+
+        for (int i = 0; i < 4; i++) {
+            broker.publish("{\"TaskName\":\"rescued-" + i + "\",\"TaskType\":1}");
+        }
+
+        for (int i = 0; i < 4; i++) {
+            assertThat(three.poll(TestWorker.TIMEOUT)).startsWith("rescued-");
+        }
+        assertThat(socket.writes()).as("turns that started at the dead socket").isPositive();
+        assertThat(broker.ready(broker.deadLetterQueue())).isZero();
+        assertThat(broker.ready(broker.queue())).isZero();
+    }
+
+    @Test
+    void deadLettersMalformedTasksAtOnceAndKeepsDispatching() throws Exception {
+        TestWorker one = fleet.connect("1");
+        List<String> malformed = List.of(
+                "not json",
+                "",
+                "[1,2]",
+                "{\"TaskName\":\"no type\"}",
+                "{\"TaskType\":1}",
+                "{\"TaskName\":\"string type\",\"TaskType\":\"1\"}",
+                "{\"TaskName\":\"fraction\",\"TaskType\":1.5}",
+                "{\"TaskName\":\"   \",\"TaskType\":1}",
+                "{\"TaskName\":\"twice\",\"taskName\":\"twice\",\"TaskType\":1}",
+                "{\"TaskName\":\"trailing\",\"TaskType\":1} junk");
+
+        malformed.forEach(broker::publish);
+        broker.publish("{\"TaskName\":\"valid\",\"TaskType\":1}");
+
+        assertThat(one.poll(TestWorker.TIMEOUT)).isEqualTo("valid");
+        List<GetResponse> dead = awaitDeadLetters(malformed.size());
+        assertThat(dead).extracting(Broker::body).containsExactlyInAnyOrderElementsOf(malformed);
+        // Dead-lettered on the first delivery even though a worker was online: no requeue loop.
+        assertThat(dead).allSatisfy(message -> assertThat(deathOf(message)).containsEntry("count", 1L));
+    }
+
+    private DeadSocket registerDeadWorker(String id) {
+        DeadSocket socket = new DeadSocket(id);
+        deadWorker = new Worker(id, policy.typesFor(id).orElseThrow(), socket.connection());
+        registry.register(deadWorker);
+        return socket;
+    }
+
+    private List<GetResponse> awaitDeadLetters(int count) {
+        await().atMost(SETTLED).until(() -> broker.ready(broker.deadLetterQueue()) >= count);
+        List<GetResponse> dead = broker.takeAll(broker.deadLetterQueue());
+        assertThat(dead).hasSize(count);
+        return dead;
+    }
+
+    /** The broker's record of why it dead-lettered {@code message}, with string values as strings. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> deathOf(GetResponse message) {
+        List<Map<String, Object>> deaths = (List<Map<String, Object>>) message.getProps().getHeaders().get("x-death");
+        assertThat(deaths).as("x-death header").hasSize(1);
+        Map<String, Object> death = new HashMap<>();
+        deaths.get(0).forEach((key, value) -> death.put(key, value instanceof Long ? value : String.valueOf(value)));
+        return death;
+    }
+}

@@ -1,0 +1,126 @@
+package io.taskcenter.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+/**
+ * The test's own view of the real RabbitMQ the service uses: publishes tasks like a producer does and looks
+ * into the queues, with the RabbitMQ Java client. Queue and exchange names come from the service's config.
+ */
+public final class Broker implements AutoCloseable {
+
+    private static final String CHANNEL = "mp.messaging.incoming.tasks.";
+
+    private final Connection connection;
+    private final Channel channel;
+    private final String exchange;
+    private final String queue;
+    private final String deadLetterQueue;
+
+    private Broker(Connection connection) throws IOException {
+        Config config = ConfigProvider.getConfig();
+        this.connection = connection;
+        this.channel = connection.createChannel();
+        this.channel.confirmSelect();
+        this.exchange = config.getValue(CHANNEL + "exchange.name", String.class);
+        this.queue = config.getValue(CHANNEL + "queue.name", String.class);
+        this.deadLetterQueue = config.getValue(CHANNEL + "dead-letter-queue-name", String.class);
+    }
+
+    /** Connects to the broker the service is configured with (Dev Services or the local one). */
+    public static Broker connect() {
+        Config config = ConfigProvider.getConfig();
+        return connect(config.getOptionalValue("rabbitmq-host", String.class).orElse("localhost"),
+                config.getOptionalValue("rabbitmq-port", Integer.class).orElse(5672));
+    }
+
+    public static Broker connect(String host, int port) {
+        Config config = ConfigProvider.getConfig();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(config.getOptionalValue("rabbitmq-username", String.class).orElse("guest"));
+        factory.setPassword(config.getOptionalValue("rabbitmq-password", String.class).orElse("guest"));
+        try {
+            return new Broker(factory.newConnection("task-center-tests"));
+        } catch (IOException | TimeoutException e) {
+            throw new IllegalStateException("Cannot reach RabbitMQ at " + factory.getHost() + ":" + factory.getPort(), e);
+        }
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    public String deadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    /** Publishes to the tasks exchange as producers do, and waits for the broker's confirm. */
+    public void publish(String body) {
+        publish(body, new AMQP.BasicProperties.Builder().deliveryMode(2).build());
+    }
+
+    public void publish(String body, AMQP.BasicProperties properties) {
+        try {
+            channel.basicPublish(exchange, "test.task", properties, body.getBytes(StandardCharsets.UTF_8));
+            channel.waitForConfirmsOrDie(Duration.ofSeconds(10).toMillis());
+        } catch (IOException | InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("Publish to " + exchange + " failed", e);
+        }
+    }
+
+    /** Messages ready for delivery in {@code queueName} (unacked ones are not counted). */
+    public long ready(String queueName) {
+        try {
+            return channel.messageCount(queueName);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Takes every message ready in {@code queueName} off it. */
+    public List<GetResponse> takeAll(String queueName) {
+        List<GetResponse> taken = new ArrayList<>();
+        try {
+            for (GetResponse message = channel.basicGet(queueName, true); message != null;
+                    message = channel.basicGet(queueName, true)) {
+                taken.add(message);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return taken;
+    }
+
+    public static String body(GetResponse message) {
+        return new String(message.getBody(), StandardCharsets.UTF_8);
+    }
+
+    public void purge() {
+        try {
+            channel.queuePurge(queue);
+            channel.queuePurge(deadLetterQueue);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException, TimeoutException {
+        connection.close();
+    }
+}

@@ -1,0 +1,93 @@
+package io.taskcenter.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * A TCP proxy between the service and the real broker that a test can cut and restore, to take the broker
+ * away from the service without stopping it for everyone else on the machine.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private volatile NetServer server;
+
+    public TcpProxy(String targetHost, int targetPort) {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.port = freePort();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String targetHost() {
+        return targetHost;
+    }
+
+    public int targetPort() {
+        return targetPort;
+    }
+
+    /** Accepts connections and relays them to the target. */
+    public TcpProxy start() {
+        server = vertx.createNetServer()
+                .connectHandler(this::relay)
+                .listen(port, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().join();
+        return this;
+    }
+
+    /** Drops every relayed connection and refuses new ones, as a broker outage does. */
+    public void cut() {
+        server.close().toCompletionStage().toCompletableFuture().join();
+        sockets.forEach(NetSocket::close);
+    }
+
+    public void restore() {
+        start();
+    }
+
+    private void relay(NetSocket client) {
+        client.pause();
+        vertx.createNetClient().connect(targetPort, targetHost).onComplete(connected -> {
+            if (connected.failed()) {
+                client.close();
+                return;
+            }
+            NetSocket upstream = connected.result();
+            sockets.add(client);
+            sockets.add(upstream);
+            client.handler(upstream::write);
+            upstream.handler(client::write);
+            client.closeHandler(ignored -> upstream.close());
+            upstream.closeHandler(ignored -> client.close());
+            client.resume();
+        });
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}

@@ -1,0 +1,55 @@
+package io.taskcenter.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class TaskParserTest {
+
+    private final TaskParser parser = new TaskParser(new ObjectMapper());
+
+    @Test
+    void readsTheSeedsPascalCaseKeys() throws Exception {
+        assertThat(parse("{\"TaskName\":\"Demo\",\"TaskType\":1}")).isEqualTo(new Task("Demo", 1));
+    }
+
+    @Test
+    void readsCamelCaseKeysAndIgnoresUnknownFields() throws Exception {
+        assertThat(parse("{\"taskName\":\"Demo\",\"taskType\":42,\"Priority\":\"high\"}"))
+                .isEqualTo(new Task("Demo", 42));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+            "not json                                         | body is not valid JSON",
+            "''                                               | body must be a JSON object, got nothing",
+            "[1]                                              | body must be a JSON object, got array [1]",
+            "'\"Demo\"'                                       | body must be a JSON object, got string \"Demo\"",
+            "{\"TaskType\":1}                                 | missing TaskName (or taskName)",
+            "{\"TaskName\":\"x\"}                             | missing TaskType (or taskType)",
+            "{\"TaskName\":7,\"TaskType\":1}                  | TaskName must be a string, got number 7",
+            "{\"TaskName\":\" \",\"TaskType\":1}              | TaskName must not be blank",
+            "{\"TaskName\":\"x\",\"TaskType\":\"1\"}          | TaskType must be a 32-bit integer, got string \"1\"",
+            "{\"TaskName\":\"x\",\"TaskType\":1.5}            | TaskType must be a 32-bit integer, got number 1.5",
+            "{\"TaskName\":\"x\",\"TaskType\":4294967296}     | TaskType must be a 32-bit integer, got number 4294967296",
+            "{\"TaskName\":\"x\",\"TaskType\":null}           | TaskType must be a 32-bit integer, got null null",
+            "{\"TaskName\":\"x\",\"taskName\":\"y\",\"TaskType\":1} | TaskName and taskName are both present",
+            "{\"TaskName\":\"x\",\"TaskType\":1} trailing      | body is not valid JSON",
+    })
+    void refusesWhatCannotBeATaskWithAReasonNamingTheProblem(String body, String reason) {
+        assertThatThrownBy(() -> parse(body))
+                .isInstanceOf(InvalidTaskException.class)
+                .hasMessageStartingWith(reason);
+    }
+
+    private Task parse(String body) throws InvalidTaskException {
+        return parser.parse(body.getBytes(StandardCharsets.UTF_8));
+    }
+}
