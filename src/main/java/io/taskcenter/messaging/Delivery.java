@@ -9,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMessage;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
+import io.taskcenter.stats.TaskStats;
 
 /**
  * One task message received from RabbitMQ, settled exactly once: acked, requeued or dead-lettered.
@@ -21,11 +22,13 @@ final class Delivery {
 
     private final IncomingRabbitMQMessage<?> message;
     private final Supplier<String> currentConsumerTag;
+    private final TaskStats stats;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Delivery(IncomingRabbitMQMessage<?> message, Supplier<String> currentConsumerTag) {
+    Delivery(IncomingRabbitMQMessage<?> message, Supplier<String> currentConsumerTag, TaskStats stats) {
         this.message = message;
         this.currentConsumerTag = currentConsumerTag;
+        this.stats = stats;
     }
 
     String consumerTag() {
@@ -39,8 +42,10 @@ final class Delivery {
     /** The task was handed over: the broker may forget it. */
     void ack() {
         if (settle("ack")) {
-            Log.debugf("[%s] acked", this);
-            message.ack();
+            message.ack().thenRun(() -> {
+                Log.debugf("[%s] acked", this);
+                stats.acked();
+            });
         }
     }
 
@@ -49,7 +54,8 @@ final class Delivery {
         if (!redelivered()) {
             if (settle("requeue")) {
                 Log.warnf("[%s] requeued (first delivery): %s", this, why);
-                message.nack(new NoTakerException(why), Metadata.of(new RabbitMQRejectMetadata(true)));
+                message.nack(new NoTakerException(why), Metadata.of(new RabbitMQRejectMetadata(true)))
+                        .thenRun(stats::requeued);
             }
         } else {
             deadLetter("redelivered and " + why);
@@ -60,7 +66,8 @@ final class Delivery {
     void deadLetter(String why) {
         if (settle("dead-letter")) {
             Log.warnf("[%s] dead-lettered: %s", this, why);
-            message.nack(new NoTakerException(why), Metadata.of(new RabbitMQRejectMetadata(false)));
+            message.nack(new NoTakerException(why), Metadata.of(new RabbitMQRejectMetadata(false)))
+                    .thenRun(stats::deadLettered);
         }
     }
 
@@ -81,9 +88,9 @@ final class Delivery {
                 .orElseGet(() -> "delivery " + message.message.envelope().getDeliveryTag());
     }
 
-    static Delivery of(Message<?> message, Supplier<String> currentConsumerTag) {
+    static Delivery of(Message<?> message, Supplier<String> currentConsumerTag, TaskStats stats) {
         IncomingRabbitMQMessage<?> incoming = message.unwrap(IncomingRabbitMQMessage.class);
-        return new Delivery(incoming, currentConsumerTag);
+        return new Delivery(incoming, currentConsumerTag, stats);
     }
 
     /** Why a message was nacked; RabbitMQ never sees it, it only travels through the connector's nack. */

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import io.quarkus.logging.Log;
 import io.taskcenter.dispatch.NoWorkerException;
 import io.taskcenter.dispatch.TaskDispatcher;
+import io.taskcenter.stats.TaskStats;
 import io.taskcenter.task.InvalidTaskException;
 import io.taskcenter.task.Task;
 import io.taskcenter.task.TaskParser;
@@ -33,11 +34,13 @@ public class TaskConsumer {
 
     private final TaskParser parser;
     private final TaskDispatcher dispatcher;
+    private final TaskStats stats;
     private volatile String currentConsumerTag = "";
 
-    TaskConsumer(TaskParser parser, TaskDispatcher dispatcher) {
+    TaskConsumer(TaskParser parser, TaskDispatcher dispatcher, TaskStats stats) {
         this.parser = parser;
         this.dispatcher = dispatcher;
+        this.stats = stats;
     }
 
     /**
@@ -46,7 +49,7 @@ public class TaskConsumer {
      */
     @Incoming(TASKS_CHANNEL)
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Delivery delivery = Delivery.of(message, () -> currentConsumerTag);
+        Delivery delivery = Delivery.of(message, () -> currentConsumerTag, stats);
         // Messages arrive in order, so the newest consumer tag is the live consumer's.
         currentConsumerTag = delivery.consumerTag();
 

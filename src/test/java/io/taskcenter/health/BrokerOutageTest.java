@@ -17,6 +17,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.taskcenter.registry.WorkerRegistry;
+import io.taskcenter.stats.TaskStats;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.BrokerProxyResource;
 import io.taskcenter.support.Fleet;
@@ -39,6 +40,9 @@ class BrokerOutageTest {
 
     @Inject
     WorkerRegistry registry;
+
+    @Inject
+    TaskStats stats;
 
     TcpProxy proxy;
     Broker broker;
@@ -77,8 +81,11 @@ class BrokerOutageTest {
     @Test
     void anAckedTaskIsNotDeliveredAgainWhenTheConnectionDrops() throws Exception {
         TestWorker one = fleet.connect("1");
+        long acked = stats.ackedCount();
         broker.publish("{\"TaskName\":\"once\",\"TaskType\":1}");
         assertThat(one.poll(TestWorker.TIMEOUT)).isEqualTo("once");
+        // The ack follows the write; a cut before it reaches the broker would rightly mean a redelivery.
+        await().atMost(TestWorker.TIMEOUT).until(() -> stats.ackedCount() == acked + 1);
 
         // Were it still unacked, the broker would requeue it when the service's channel closes.
         proxy.cut();
