@@ -23,11 +23,20 @@ public interface TaskCenterConfig {
     Map<String, WorkerRule> workers();
 
     /**
-     * How long a newly opened connection may stay silent before it has to send its worker id.
-     * A connection that says nothing is closed, so idle sockets cannot pile up.
+     * How long a newly opened connection may stay silent before it has to send its worker id (seed) or its
+     * {@code hello} (v1). A connection that says nothing is closed, so idle sockets cannot pile up.
      */
     @WithDefault("10s")
     Duration helloTimeout();
+
+    /** How tasks are assigned to workers. */
+    Dispatch dispatch();
+
+    /** How the service notices workers that went silent. */
+    Heartbeat heartbeat();
+
+    /** What happens on SIGTERM. */
+    Shutdown shutdown();
 
     interface WorkerRule {
 
@@ -37,5 +46,66 @@ public interface TaskCenterConfig {
          */
         @WithName("task-types")
         List<String> taskTypes();
+    }
+
+    interface Dispatch {
+
+        /**
+         * How many tasks a seed-protocol worker holds at once. Its slot frees when the write of the task
+         * has completed, since the seed protocol never reports completion.
+         */
+        @WithDefault("1")
+        int seedCapacity();
+
+        /** The largest capacity a v1 worker may declare in its {@code hello}. */
+        @WithDefault("64")
+        int maxCapacity();
+
+        /**
+         * How long a task may wait for an eligible worker to come online before the no-worker rule applies
+         * (requeue on first delivery, dead-letter on redelivery). Lets a worker that reconnects within this
+         * time keep its tasks out of the dead-letter queue. A task that waits because every eligible worker
+         * is busy waits as long as it takes.
+         */
+        @WithDefault("10s")
+        Duration workerWait();
+
+        /**
+         * How long a v1 worker may hold a task without sending {@code done}, {@code failed} or
+         * {@code progress}. Past it, the task goes back to the queue for another worker.
+         */
+        @WithDefault("5m")
+        Duration taskTimeout();
+
+        /**
+         * How many times a task is delivered at most (from the quorum queue's delivery count) before a
+         * failure or a lost worker dead-letters it instead of requeueing it.
+         */
+        @WithDefault("5")
+        int maxAttempts();
+    }
+
+    interface Heartbeat {
+
+        /** How often each worker is sent a WebSocket ping. */
+        @WithDefault("5s")
+        Duration interval();
+
+        /**
+         * How long a worker may stay silent (no frame, no pong) before its socket is closed and the tasks it
+         * holds go back to the queue.
+         */
+        @WithDefault("15s")
+        Duration timeout();
+    }
+
+    interface Shutdown {
+
+        /**
+         * How long shutdown waits for v1 workers to finish the tasks they hold; the rest go back to the
+         * queue. Keep it below Kubernetes' {@code terminationGracePeriodSeconds}.
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
     }
 }

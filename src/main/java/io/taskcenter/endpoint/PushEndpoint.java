@@ -1,55 +1,59 @@
 package io.taskcenter.endpoint;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.quarkus.logging.Log;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.taskcenter.config.TaskCenterConfig;
-import io.taskcenter.registry.TaskTypes;
+import io.taskcenter.dispatch.Dispatcher;
+import io.taskcenter.protocol.v1.V1;
 import io.taskcenter.registry.Worker;
-import io.taskcenter.registry.WorkerPolicy;
-import io.taskcenter.registry.WorkerRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Where workers connect: {@code ws://host:8080/push}. The first text frame is the worker id; from then on the
- * worker only receives tasks. This class only speaks the protocol; who gets which task is the dispatcher's call.
+ * Where workers connect: {@code ws://host:8080/push}. A connection that negotiated the {@value V1#SUBPROTOCOL}
+ * subprotocol speaks protocol v1, any other the seed text protocol. This class routes frames to the protocol's
+ * handler and tells the dispatcher when a worker leaves; who gets which task is the dispatcher's call.
  */
 @WebSocket(path = PushEndpoint.PATH)
 public class PushEndpoint {
 
     public static final String PATH = "/push";
 
-    static final int MAX_ID_LENGTH = 128;
-
-    /** The worker a connection has become once it sent its id; absent before that. */
-    private static final TypedKey<Worker> WORKER = new TypedKey<>("taskcenter.worker");
-
-    private final WorkerRegistry registry;
-    private final WorkerPolicy policy;
+    private final SeedHandler seed;
+    private final V1Handler v1;
+    private final Dispatcher dispatcher;
     private final TaskCenterConfig config;
     private final Vertx vertx;
+    private final int maxMessageSize;
 
-    PushEndpoint(WorkerRegistry registry, WorkerPolicy policy, TaskCenterConfig config, Vertx vertx) {
-        this.registry = registry;
-        this.policy = policy;
+    PushEndpoint(SeedHandler seed, V1Handler v1, Dispatcher dispatcher, TaskCenterConfig config, Vertx vertx,
+            @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") int maxMessageSize) {
+        this.seed = seed;
+        this.v1 = v1;
+        this.dispatcher = dispatcher;
         this.config = config;
         this.vertx = vertx;
+        this.maxMessageSize = maxMessageSize;
     }
 
     @OnOpen
     Uni<Void> onOpen(WebSocketConnection connection) {
-        Log.debugf("[connection %s] opened, waiting for the worker id", connection.id());
+        Log.debugf("[connection %s] opened (%s), waiting for the worker to introduce itself", connection.id(),
+                speaksV1(connection) ? "v1" : "seed");
         vertx.setTimer(config.helloTimeout().toMillis(), timer -> {
-            if (connection.isOpen() && connection.userData().get(WORKER) == null) {
-                inBackground(close(connection, CloseReasons.helloTimeout(config.helloTimeout())), connection.id());
+            if (connection.isOpen() && Admission.workerOf(connection) == null) {
+                Admission.inBackground(
+                        Admission.close(connection, CloseReasons.helloTimeout(config.helloTimeout())), connection.id());
             }
         });
         return Uni.createFrom().voidItem();
@@ -57,63 +61,50 @@ public class PushEndpoint {
 
     @OnTextMessage
     Uni<Void> onText(String frame, WebSocketConnection connection) {
-        Worker known = connection.userData().get(WORKER);
-        if (known != null) {
-            // Seed workers only ever send their id; anything after it has no meaning in this protocol.
-            Log.debugf("[%s] ignoring a %d-character frame after the worker id", known, frame.length());
-            return Uni.createFrom().voidItem();
+        Worker worker = Admission.workerOf(connection);
+        if (worker != null) {
+            worker.heard();
         }
-        String workerId = frame.strip();
-        if (workerId.isEmpty()) {
-            return close(connection, CloseReasons.EMPTY_ID);
-        }
-        if (workerId.length() > MAX_ID_LENGTH) {
-            return close(connection, CloseReasons.idTooLong(MAX_ID_LENGTH));
-        }
-        if (workerId.chars().anyMatch(Character::isISOControl)) {
-            return close(connection, CloseReasons.CONTROL_CHARACTERS);
-        }
-        TaskTypes types = policy.typesFor(workerId).orElse(null);
-        if (types == null) {
-            Log.warnf("[connection %s] refused unknown worker id '%s'", connection.id(), workerId);
-            return close(connection, CloseReasons.unknownWorker(workerId));
-        }
+        return speaksV1(connection) ? v1.onText(frame, connection) : seed.onText(frame, connection);
+    }
 
-        Worker worker = new Worker(workerId, types, connection);
-        connection.userData().put(WORKER, worker);
-        registry.register(worker).ifPresent(replaced -> {
-            Log.infof("[%s] replaced by a new connection with the same id", replaced);
-            inBackground(replaced.close(CloseReasons.REPLACED), replaced);
-        });
-        Log.infof("[%s] online from %s, takes task types %s", worker,
-                connection.handshakeRequest().remoteAddress(), types);
-        return Uni.createFrom().voidItem();
+    @OnPongMessage
+    void onPong(Buffer pong, WebSocketConnection connection) {
+        Worker worker = Admission.workerOf(connection);
+        if (worker != null) {
+            worker.heard();
+        }
     }
 
     @OnBinaryMessage
     Uni<Void> onBinary(Buffer frame, WebSocketConnection connection) {
-        return close(connection, CloseReasons.BINARY_FRAME);
+        return Admission.close(connection, CloseReasons.BINARY_FRAME);
+    }
+
+    /**
+     * Vert.x reports a message assembled from several frames that outgrows {@code max-message-size} as an
+     * {@link IllegalStateException}; it gets the close code RFC 6455 has for it, not an internal error.
+     */
+    @OnError
+    Uni<Void> onError(IllegalStateException failure, WebSocketConnection connection) {
+        if (failure.getMessage() != null && failure.getMessage().contains("max message size")) {
+            return Admission.close(connection, CloseReasons.tooBig(maxMessageSize));
+        }
+        Log.errorf(failure, "[connection %s] failed", connection.id());
+        return Admission.close(connection, CloseReasons.FRAME_FAILED);
     }
 
     @OnClose
     Uni<Void> onClose(WebSocketConnection connection) {
-        Worker worker = connection.userData().get(WORKER);
-        if (worker != null && registry.unregister(worker)) {
+        Worker worker = Admission.workerOf(connection);
+        if (worker != null) {
             Log.infof("[%s] offline (%s)", worker, connection.closeReason());
+            dispatcher.offline(worker);
         }
         return Uni.createFrom().voidItem();
     }
 
-    /** Starts a close nobody waits for; if the socket is already gone there is nothing left to close. */
-    private static void inBackground(Uni<Void> close, Object who) {
-        close.subscribe().with(
-                closed -> {
-                },
-                failure -> Log.debugf("[%s] close failed, the socket is already gone: %s", who, failure));
-    }
-
-    private static Uni<Void> close(WebSocketConnection connection, CloseReason reason) {
-        Log.debugf("[connection %s] closing: %d %s", connection.id(), reason.getCode(), reason.getMessage());
-        return connection.close(reason);
+    private static boolean speaksV1(WebSocketConnection connection) {
+        return V1.SUBPROTOCOL.equals(connection.subprotocol());
     }
 }

@@ -9,19 +9,21 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.quarkus.logging.Log;
-import io.taskcenter.dispatch.NoWorkerException;
-import io.taskcenter.dispatch.TaskDispatcher;
+import io.taskcenter.dispatch.Dispatcher;
+import io.taskcenter.stats.DeadLetterReason;
 import io.taskcenter.stats.TaskStats;
 import io.taskcenter.task.InvalidTaskException;
 import io.taskcenter.task.Task;
 import io.taskcenter.task.TaskParser;
 
 /**
- * Consumes the task queue. Every message ends in exactly one settlement:
+ * Consumes the task queue. Every message ends in exactly one settlement, made by {@link Delivery}:
  * <ul>
- * <li>ack, once the task has been written to a worker's socket;</li>
- * <li>nack with requeue, when no eligible worker took it and it had not been delivered before;</li>
- * <li>nack without requeue (dead letter), when no worker took it on redelivery, or when it is not a valid task.</li>
+ * <li>ack, once a seed worker's socket took the task, or a v1 worker reported it {@code done};</li>
+ * <li>nack with requeue, when no eligible worker took it on its first delivery, when its worker was lost or
+ * missed the deadline, when a v1 worker failed it and asked for a retry, or on shutdown;</li>
+ * <li>nack without requeue (dead letter), when it is not a valid task, when no worker took it on redelivery,
+ * when a worker failed it for good, or when it used up its attempts.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -33,19 +35,19 @@ public class TaskConsumer {
     private static final CompletionStage<Void> NEXT = CompletableFuture.completedFuture(null);
 
     private final TaskParser parser;
-    private final TaskDispatcher dispatcher;
+    private final Dispatcher dispatcher;
     private final TaskStats stats;
     private volatile String currentConsumerTag = "";
 
-    TaskConsumer(TaskParser parser, TaskDispatcher dispatcher, TaskStats stats) {
+    TaskConsumer(TaskParser parser, Dispatcher dispatcher, TaskStats stats) {
         this.parser = parser;
         this.dispatcher = dispatcher;
         this.stats = stats;
     }
 
     /**
-     * Starts the dispatch and returns at once, so that one slow socket does not hold up the next message;
-     * the prefetch ({@code max-outstanding-messages}) bounds how many are unsettled at a time.
+     * Hands the message to the dispatcher and returns at once, so that a busy worker does not hold up the next
+     * message; the prefetch ({@code max-outstanding-messages}) bounds how many are unsettled at a time.
      */
     @Incoming(TASKS_CHANNEL)
     public CompletionStage<Void> consume(Message<byte[]> message) {
@@ -57,18 +59,11 @@ public class TaskConsumer {
         try {
             task = parser.parse(message.getPayload());
         } catch (InvalidTaskException e) {
-            delivery.deadLetter("invalid task: " + e.getMessage());
+            delivery.deadLetter(DeadLetterReason.INVALID_TASK, e.getMessage());
             return NEXT;
         }
-        Log.debugf("[%s] dispatching %s", delivery, task);
-        dispatcher.dispatch(task).subscribe().with(
-                worker -> {
-                    Log.debugf("[%s] handed to %s", delivery, worker);
-                    delivery.ack();
-                },
-                failure -> delivery.requeueOrDeadLetter(failure instanceof NoWorkerException
-                        ? failure.getMessage()
-                        : "dispatch failed: " + failure));
+        Log.debugf("[%s] received %s, attempt %d", delivery, task.name(), delivery.attempt());
+        dispatcher.submit(delivery, task);
         return NEXT;
     }
 }

@@ -16,7 +16,7 @@ public final class TaskTypes {
         this.accepts = accepts;
     }
 
-    static TaskTypes of(Set<Integer> types) {
+    public static TaskTypes of(Set<Integer> types) {
         Set<Integer> copy = Set.copyOf(types);
         return new TaskTypes(copy.toString(), copy::contains);
     }

@@ -1,9 +1,7 @@
 package io.taskcenter.registry;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -38,17 +36,6 @@ public class WorkerRegistry {
 
     public Optional<Worker> find(String workerId) {
         return Optional.ofNullable(online.get(workerId));
-    }
-
-    /** The open workers that take {@code taskType}, in no particular order; empty, never null. */
-    public List<Worker> eligibleFor(int taskType) {
-        List<Worker> eligible = new ArrayList<>();
-        for (Worker worker : online.values()) {
-            if (worker.takes(taskType) && worker.isOpen()) {
-                eligible.add(worker);
-            }
-        }
-        return eligible;
     }
 
     public Collection<Worker> online() {

@@ -51,7 +51,7 @@ public class TaskParser {
         if (!type.isIntegralNumber() || !type.canConvertToInt()) {
             throw new InvalidTaskException(TYPE + " must be a 32-bit integer, got " + describe(type));
         }
-        return new Task(name.textValue(), type.intValue());
+        return new Task(name.textValue(), type.intValue(), root);
     }
 
     /** The value under the PascalCase key or its camelCase twin; exactly one of them must be present. */

@@ -90,8 +90,8 @@ class PushEndpointTest {
                 .isEqualTo(new Close(1008, "The worker id must not contain control characters"));
         assertThat(fleet.open().send("   ").awaitClose())
                 .isEqualTo(new Close(1008, "The worker id must not be empty"));
-        assertThat(fleet.open().send("x".repeat(PushEndpoint.MAX_ID_LENGTH + 1)).awaitClose())
-                .isEqualTo(new Close(1008, "The worker id must be at most " + PushEndpoint.MAX_ID_LENGTH + " characters"));
+        assertThat(fleet.open().send("x".repeat(Admission.MAX_ID_LENGTH + 1)).awaitClose())
+                .isEqualTo(new Close(1008, "The worker id must be at most " + Admission.MAX_ID_LENGTH + " characters"));
     }
 
     @Test

@@ -83,6 +83,24 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Declares a server-named, exclusive queue for replies, as RPC clients do. */
+    public String replyQueue() {
+        try {
+            return channel.queueDeclare().getQueue();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The next message in {@code queueName}, taken off it, or null if none is ready. */
+    public GetResponse take(String queueName) {
+        try {
+            return channel.basicGet(queueName, true);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Messages ready for delivery in {@code queueName} (unacked ones are not counted). */
     public long ready(String queueName) {
         try {

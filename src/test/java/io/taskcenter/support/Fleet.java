@@ -1,10 +1,13 @@
 package io.taskcenter.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.taskcenter.registry.Worker;
 import io.taskcenter.registry.WorkerRegistry;
@@ -36,6 +39,34 @@ public final class Fleet implements AutoCloseable {
     /** Opens a socket that has sent nothing yet. */
     public TestWorker open() {
         return track(TestWorker.open(endpoint));
+    }
+
+    /**
+     * Connects a v1 worker, checks its {@code welcome}, and returns once the service lists it online.
+     */
+    public V1Worker connectV1(String workerId, int capacity, int... taskTypes) throws InterruptedException {
+        return connectV1(endpoint, workerId, capacity, taskTypes);
+    }
+
+    /** As {@link #connectV1(String, int, int...)}, through {@code via} (a proxy in front of the service). */
+    public V1Worker connectV1(URI via, String workerId, int capacity, int... taskTypes) throws InterruptedException {
+        Worker previous = registry.find(workerId).orElse(null);
+        V1Worker worker = new V1Worker(track(TestWorker.open(via, V1Worker.SUBPROTOCOL)));
+        worker.send(V1Worker.hello(workerId, capacity, taskTypes));
+        JsonNode welcome = worker.next(TestWorker.TIMEOUT);
+        assertThat(welcome.path("type").asText()).as("answer to hello: " + welcome).isEqualTo("welcome");
+        await().atMost(TestWorker.TIMEOUT)
+                .until(() -> registry.find(workerId).filter(online -> online != previous).isPresent());
+        return worker;
+    }
+
+    /** Opens a v1 socket that has sent nothing yet. */
+    public V1Worker openV1() {
+        return new V1Worker(track(TestWorker.open(endpoint, V1Worker.SUBPROTOCOL)));
+    }
+
+    public URI endpoint() {
+        return endpoint;
     }
 
     private TestWorker track(TestWorker worker) {

@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,17 +32,20 @@ public final class TestWorker implements WebSocket.Listener, AutoCloseable {
     public record Close(int code, String reason) {
     }
 
-    private TestWorker(URI endpoint) {
-        this.socket = HTTP.newWebSocketBuilder()
-                .connectTimeout(TIMEOUT)
+    private TestWorker(URI endpoint, String... subprotocols) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        if (subprotocols.length > 0) {
+            builder.subprotocols(subprotocols[0], Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        this.socket = builder
                 .buildAsync(endpoint, this)
                 .orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .join();
     }
 
-    /** Opens a socket that has not said anything yet. */
-    public static TestWorker open(URI endpoint) {
-        return new TestWorker(endpoint);
+    /** Opens a socket that has not said anything yet, offering {@code subprotocols}. */
+    public static TestWorker open(URI endpoint, String... subprotocols) {
+        return new TestWorker(endpoint, subprotocols);
     }
 
     /** Opens a socket and sends {@code workerId} as its first frame, as seed workers do. */
@@ -51,6 +55,14 @@ public final class TestWorker implements WebSocket.Listener, AutoCloseable {
 
     public TestWorker send(String text) {
         socket.sendText(text, true).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    /** Sends one text message as several frames, one per part. */
+    public TestWorker sendFragmented(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        }
         return this;
     }
 
@@ -74,6 +86,11 @@ public final class TestWorker implements WebSocket.Listener, AutoCloseable {
     /** How the service closed the socket; fails if it stays open for {@link #TIMEOUT}. */
     public Close awaitClose() {
         return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** The subprotocol the service chose, "" for none. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
     }
 
     public boolean isClosed() {

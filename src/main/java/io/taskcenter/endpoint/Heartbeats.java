@@ -1,0 +1,50 @@
+package io.taskcenter.endpoint;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.taskcenter.config.TaskCenterConfig;
+import io.taskcenter.registry.Worker;
+import io.taskcenter.registry.WorkerRegistry;
+import io.vertx.core.Vertx;
+
+/**
+ * Pings every worker at {@code taskcenter.heartbeat.interval} and closes the socket of one that has sent
+ * nothing, not even a pong, for {@code taskcenter.heartbeat.timeout}. A dead peer often leaves a TCP connection
+ * that looks open for minutes; this bounds how long its tasks stay stuck with it.
+ */
+@ApplicationScoped
+class Heartbeats {
+
+    private final WorkerRegistry registry;
+    private final Duration interval;
+    private final Duration timeout;
+
+    Heartbeats(WorkerRegistry registry, TaskCenterConfig config) {
+        this.registry = registry;
+        this.interval = config.heartbeat().interval();
+        this.timeout = config.heartbeat().timeout();
+    }
+
+    void start(@Observes StartupEvent started, Vertx vertx) {
+        vertx.setPeriodic(interval.toMillis(), timer -> beat());
+    }
+
+    void beat() {
+        for (Worker worker : registry.online()) {
+            if (worker.silentForNanos() > timeout.toNanos()) {
+                Log.warnf("[%s] silent for over %d ms: closing it", worker, timeout.toMillis());
+                Admission.inBackground(worker.close(CloseReasons.heartbeatTimeout(timeout)), worker);
+            } else {
+                worker.ping().subscribe().with(
+                        sent -> {
+                        },
+                        failure -> Log.debugf("[%s] ping failed: %s", worker, failure));
+            }
+        }
+    }
+}

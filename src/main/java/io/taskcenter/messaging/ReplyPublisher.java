@@ -1,0 +1,70 @@
+package io.taskcenter.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
+
+/**
+ * Sends a task's outcome back to its producer, RabbitMQ RPC style: to the queue named in the task's
+ * {@code reply_to}, through the default exchange, with the task's {@code correlation_id}.
+ */
+@ApplicationScoped
+public class ReplyPublisher {
+
+    /** The outgoing channel; its settings live under {@code mp.messaging.outgoing.replies}. */
+    public static final String REPLIES_CHANNEL = "replies";
+
+    private final MutinyEmitter<String> replies;
+    private final ObjectMapper mapper;
+
+    @Inject
+    ReplyPublisher(@Channel(REPLIES_CHANNEL) MutinyEmitter<String> replies, ObjectMapper mapper) {
+        this.replies = replies;
+        this.mapper = mapper;
+    }
+
+    /** Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply. */
+    public Uni<Void> done(Delivery delivery, JsonNode result) {
+        ObjectNode reply = reply(delivery, "done");
+        reply.set("result", result);
+        return send(delivery, reply);
+    }
+
+    /** Replies {@code {"taskId":…,"status":"failed","error":…,"attempt":…}}, if the task asked for a reply. */
+    public Uni<Void> failed(Delivery delivery, String error) {
+        ObjectNode reply = reply(delivery, "failed").put("error", error).put("attempt", delivery.attempt());
+        return send(delivery, reply);
+    }
+
+    private ObjectNode reply(Delivery delivery, String status) {
+        return mapper.createObjectNode().put("taskId", delivery.taskId()).put("status", status);
+    }
+
+    private Uni<Void> send(Delivery delivery, ObjectNode reply) {
+        if (delivery.replyTo().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String replyTo = delivery.replyTo().get();
+        OutgoingRabbitMQMetadata.Builder metadata = OutgoingRabbitMQMetadata.builder()
+                .withRoutingKey(replyTo)
+                .withContentType("application/json")
+                .withDeliveryMode(2);
+        delivery.correlationId().ifPresent(metadata::withCorrelationId);
+        return replies.sendMessage(Message.of(reply.toString(), Metadata.of(metadata.build())))
+                .onFailure().invoke(failure -> Log.errorf("[%s] reply to %s could not be published: %s",
+                        delivery, replyTo, failure.toString()))
+                .onFailure().recoverWithNull();
+    }
+}
