@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Picks the worker for a task: among eligible workers with a free slot, the least busy; among equally busy
- * ones, each in turn. Not thread-safe: the {@link Dispatcher} calls it under its lock.
+ * ones, each in turn. A worker that let this very task run past its deadline comes last, so a stuck worker
+ * does not get back what it could not finish. Not thread-safe: the {@link Dispatcher} calls it under its lock.
  */
 final class WorkerSelector {
 
@@ -17,24 +18,25 @@ final class WorkerSelector {
      * @return the chosen worker, or null if none has a free slot
      */
     WorkerSlots select(List<WorkerSlots> eligible, String taskId) {
-        List<WorkerSlots> leastBusy = new ArrayList<>();
+        List<WorkerSlots> best = new ArrayList<>();
         double lowest = Double.MAX_VALUE;
         for (WorkerSlots candidate : eligible) {
             if (!candidate.hasFreeSlot() || candidate.holds(taskId)) {
                 continue;
             }
-            double load = candidate.load();
-            if (load < lowest) {
-                lowest = load;
-                leastBusy.clear();
+            // Past any load: a worker this task expired on ranks behind every other.
+            double rank = candidate.load() + (candidate.expiredRecently(taskId) ? 1 : 0);
+            if (rank < lowest) {
+                lowest = rank;
+                best.clear();
             }
-            if (load == lowest) {
-                leastBusy.add(candidate);
+            if (rank == lowest) {
+                best.add(candidate);
             }
         }
-        if (leastBusy.isEmpty()) {
+        if (best.isEmpty()) {
             return null;
         }
-        return leastBusy.get(Math.floorMod(turn++, leastBusy.size()));
+        return best.get(Math.floorMod(turn++, best.size()));
     }
 }

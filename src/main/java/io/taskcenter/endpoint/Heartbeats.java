@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.taskcenter.config.TaskCenterConfig;
+import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.Worker;
 import io.taskcenter.registry.WorkerRegistry;
 import io.vertx.core.Vertx;
@@ -21,11 +22,13 @@ import io.vertx.core.Vertx;
 class Heartbeats {
 
     private final WorkerRegistry registry;
+    private final Dispatcher dispatcher;
     private final Duration interval;
     private final Duration timeout;
 
-    Heartbeats(WorkerRegistry registry, TaskCenterConfig config) {
+    Heartbeats(WorkerRegistry registry, Dispatcher dispatcher, TaskCenterConfig config) {
         this.registry = registry;
+        this.dispatcher = dispatcher;
         this.interval = config.heartbeat().interval();
         this.timeout = config.heartbeat().timeout();
     }
@@ -38,6 +41,8 @@ class Heartbeats {
         for (Worker worker : registry.online()) {
             if (worker.silentForNanos() > timeout.toNanos()) {
                 Log.warnf("[%s] silent for over %d ms: closing it", worker, timeout.toMillis());
+                // Offline now: the close handshake with a dead peer can take long to give up.
+                dispatcher.offline(worker);
                 Admission.inBackground(worker.close(CloseReasons.heartbeatTimeout(timeout)), worker);
             } else {
                 worker.ping().subscribe().with(

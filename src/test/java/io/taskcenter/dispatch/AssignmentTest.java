@@ -12,8 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,9 +28,6 @@ import io.taskcenter.support.V1Worker;
 class AssignmentTest extends QuarkusBrokerTest {
 
     private static final Duration QUIET = Duration.ofMillis(500);
-
-    @Inject
-    Dispatcher dispatcher;
 
     @Test
     void neverGivesAWorkerMoreTasksThanItsCapacityUnderLoad() throws Exception {

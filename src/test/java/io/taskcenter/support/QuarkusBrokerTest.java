@@ -1,6 +1,9 @@
 package io.taskcenter.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
+import java.time.Duration;
 
 import jakarta.inject.Inject;
 
@@ -10,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
 import io.quarkus.test.common.http.TestHTTPResource;
+import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.WorkerRegistry;
 import io.taskcenter.stats.TaskStats;
 
@@ -28,6 +32,9 @@ public abstract class QuarkusBrokerTest {
     @Inject
     protected TaskStats stats;
 
+    @Inject
+    protected Dispatcher dispatcher;
+
     protected static Broker broker;
     protected Fleet fleet;
 
@@ -43,6 +50,8 @@ public abstract class QuarkusBrokerTest {
 
     @BeforeEach
     void startEmpty() {
+        // Tasks a failed test left with the service end up requeued or dead-lettered within a few worker-waits.
+        await().atMost(Duration.ofSeconds(15)).until(() -> dispatcher.waiting() == 0 && dispatcher.inFlight() == 0);
         broker.purge();
         fleet = new Fleet(push, registry);
     }

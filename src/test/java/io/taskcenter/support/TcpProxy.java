@@ -11,8 +11,8 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 
 /**
- * A TCP proxy between the service and the real broker that a test can cut and restore, to take the broker
- * away from the service without stopping it for everyone else on the machine.
+ * A TCP proxy a test can cut, restore or freeze: in front of the broker, to take it away from the service
+ * without stopping it for everyone else on the machine; in front of the service, to make a worker go silent.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private volatile NetServer server;
+    private volatile boolean frozen;
 
     public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
@@ -60,6 +61,14 @@ public final class TcpProxy implements AutoCloseable {
         start();
     }
 
+    /**
+     * Stops relaying bytes, both ways, without closing anything: a peer that went silent, as a host that lost
+     * power or a network that dropped the route looks from the other end.
+     */
+    public void freeze() {
+        frozen = true;
+    }
+
     private void relay(NetSocket client) {
         client.pause();
         vertx.createNetClient().connect(targetPort, targetHost).onComplete(connected -> {
@@ -70,8 +79,16 @@ public final class TcpProxy implements AutoCloseable {
             NetSocket upstream = connected.result();
             sockets.add(client);
             sockets.add(upstream);
-            client.handler(upstream::write);
-            upstream.handler(client::write);
+            client.handler(data -> {
+                if (!frozen) {
+                    upstream.write(data);
+                }
+            });
+            upstream.handler(data -> {
+                if (!frozen) {
+                    client.write(data);
+                }
+            });
             client.closeHandler(ignored -> upstream.close());
             upstream.closeHandler(ignored -> client.close());
             client.resume();
