@@ -69,11 +69,12 @@ public class PushEndpoint {
     }
 
     @OnPongMessage
-    void onPong(Buffer pong, WebSocketConnection connection) {
+    Uni<Void> onPong(Buffer pong, WebSocketConnection connection) {
         Worker worker = Admission.workerOf(connection);
         if (worker != null) {
             worker.heard();
         }
+        return Uni.createFrom().voidItem();
     }
 
     @OnBinaryMessage

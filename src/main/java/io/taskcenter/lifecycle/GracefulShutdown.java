@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
 import io.taskcenter.config.TaskCenterConfig;
@@ -15,9 +15,13 @@ import io.taskcenter.registry.Worker;
 import io.taskcenter.registry.WorkerRegistry;
 
 /**
- * On SIGTERM, before the broker connection closes: stop taking tasks, give workers
- * {@code taskcenter.shutdown.drain-timeout} to finish what they hold, return everything else to the queue,
- * and close the worker sockets with 1001 (going away) so that workers reconnect to another instance.
+ * On SIGTERM: stop taking tasks, give workers {@code taskcenter.shutdown.drain-timeout} to finish what they
+ * hold, return everything else to the queue, and close the worker sockets with 1001 (going away) so that
+ * workers reconnect to another instance.
+ * <p>
+ * This runs on {@link ShutdownDelayInitiatedEvent} (enabled by {@code quarkus.shutdown.delay-enabled}), in the
+ * pre-shutdown phase, and not on {@code ShutdownEvent}: by the time that fires, the HTTP server has already closed
+ * every WebSocket, and workers could no longer report what they finish.
  */
 @ApplicationScoped
 class GracefulShutdown {
@@ -34,7 +38,7 @@ class GracefulShutdown {
         this.config = config;
     }
 
-    void onShutdown(@Observes ShutdownEvent shutdown) {
+    void onShutdown(@Observes ShutdownDelayInitiatedEvent shutdown) {
         Log.infof("Shutting down: draining for up to %d ms", config.shutdown().drainTimeout().toMillis());
         PausableChannel tasks = channels.getPausable(TaskConsumer.TASKS_CHANNEL);
         if (tasks != null) {

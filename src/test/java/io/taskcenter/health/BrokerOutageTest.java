@@ -9,6 +9,9 @@ import java.time.Duration;
 
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,7 @@ import io.taskcenter.support.BrokerProxyResource;
 import io.taskcenter.support.Fleet;
 import io.taskcenter.support.TcpProxy;
 import io.taskcenter.support.TestWorker;
+import io.taskcenter.support.V1Worker;
 
 /**
  * The service loses the broker and gets it back, without a restart: readiness goes DOWN and UP again,
@@ -94,6 +98,34 @@ class BrokerOutageTest {
         await().atMost(RECOVERED).until(() -> status("/q/health/ready") == 200);
 
         assertThat(one.poll(Duration.ofSeconds(2))).isNull();
+        assertThat(broker.ready(broker.queue())).isZero();
+        assertThat(broker.ready(broker.deadLetterQueue())).isZero();
+    }
+
+    @Test
+    void aV1TaskHeldAcrossTheDropComesBackAndItsStaleDoneAcksNothing() throws Exception {
+        V1Worker worker = fleet.connectV1("1", 1, 1);
+        long acked = stats.ackedCount();
+        broker.publish("{\"TaskName\":\"held\",\"TaskType\":1}",
+                new AMQP.BasicProperties.Builder().messageId("h-1").build());
+        JsonNode first = worker.nextTask();
+
+        // The broker takes the unacked message back when the service's channel closes, and delivers it again.
+        proxy.cut();
+        await().atMost(DETECTED).until(() -> status("/q/health/ready") == 503);
+        proxy.restore();
+        await().atMost(RECOVERED).until(() -> status("/q/health/ready") == 200);
+
+        // Its delivery tag belonged to the closed channel: acking it on the new one would ack another message.
+        worker.done(first);
+        JsonNode second = worker.nextTask();
+        assertThat(second.get("taskId").asText()).isEqualTo("h-1");
+        assertThat(second.get("attempt").asInt()).isEqualTo(2);
+        assertThat(stats.ackedCount()).isEqualTo(acked);
+
+        worker.done(second);
+        await().atMost(TestWorker.TIMEOUT).until(() -> stats.ackedCount() == acked + 1);
+        assertThat(worker.poll(Duration.ofSeconds(1))).isNull();
         assertThat(broker.ready(broker.queue())).isZero();
         assertThat(broker.ready(broker.deadLetterQueue())).isZero();
     }

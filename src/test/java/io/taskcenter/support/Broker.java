@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import org.eclipse.microprofile.config.Config;
@@ -30,14 +31,13 @@ public final class Broker implements AutoCloseable {
     private final String queue;
     private final String deadLetterQueue;
 
-    private Broker(Connection connection) throws IOException {
-        Config config = ConfigProvider.getConfig();
+    private Broker(Connection connection, String exchange, String queue, String deadLetterQueue) throws IOException {
         this.connection = connection;
         this.channel = connection.createChannel();
         this.channel.confirmSelect();
-        this.exchange = config.getValue(CHANNEL + "exchange.name", String.class);
-        this.queue = config.getValue(CHANNEL + "queue.name", String.class);
-        this.deadLetterQueue = config.getValue(CHANNEL + "dead-letter-queue-name", String.class);
+        this.exchange = exchange;
+        this.queue = queue;
+        this.deadLetterQueue = deadLetterQueue;
     }
 
     /** Connects to the broker the service is configured with (Dev Services or the local one). */
@@ -47,17 +47,37 @@ public final class Broker implements AutoCloseable {
                 config.getOptionalValue("rabbitmq-port", Integer.class).orElse(5672));
     }
 
+    /** Connects to {@code host:port}, with the service's queue names. */
     public static Broker connect(String host, int port) {
         Config config = ConfigProvider.getConfig();
+        return connect(host, port, config.getValue(CHANNEL + "exchange.name", String.class),
+                config.getValue(CHANNEL + "queue.name", String.class),
+                config.getValue(CHANNEL + "dead-letter-queue-name", String.class));
+    }
+
+    /** Connects to {@code host:port} as the RABBITMQ_USERNAME/PASSWORD user (guest by default). */
+    public static Broker connect(String host, int port, String exchange, String queue, String deadLetterQueue) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);
-        factory.setUsername(config.getOptionalValue("rabbitmq-username", String.class).orElse("guest"));
-        factory.setPassword(config.getOptionalValue("rabbitmq-password", String.class).orElse("guest"));
+        factory.setUsername(Optional.ofNullable(System.getenv("RABBITMQ_USERNAME")).orElse("guest"));
+        factory.setPassword(Optional.ofNullable(System.getenv("RABBITMQ_PASSWORD")).orElse("guest"));
         try {
-            return new Broker(factory.newConnection("task-center-tests"));
+            return new Broker(factory.newConnection("task-center-tests"), exchange, queue, deadLetterQueue);
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach RabbitMQ at " + factory.getHost() + ":" + factory.getPort(), e);
+        }
+    }
+
+    /** Deletes the exchange and queues, and the dead-letter exchange {@code deadLetterExchange}. */
+    public void delete(String deadLetterExchange) {
+        try {
+            channel.queueDelete(queue);
+            channel.queueDelete(deadLetterQueue);
+            channel.exchangeDelete(exchange);
+            channel.exchangeDelete(deadLetterExchange);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,7 +20,7 @@ public final class Fleet implements AutoCloseable {
 
     private final URI endpoint;
     private final WorkerRegistry registry;
-    private final List<TestWorker> workers = new ArrayList<>();
+    private final List<TestWorker> workers = new CopyOnWriteArrayList<>();
 
     public Fleet(URI pushUrl, WorkerRegistry registry) {
         this.endpoint = Sockets.ws(pushUrl);

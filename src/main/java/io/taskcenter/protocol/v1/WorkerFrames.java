@@ -1,6 +1,5 @@
 package io.taskcenter.protocol.v1;
 
-import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -51,8 +50,6 @@ public final class WorkerFrames {
             frame = reader.readTree(text);
         } catch (JsonProcessingException e) {
             throw bad("frame is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw bad("frame could not be read: " + e.getMessage());
         }
         if (frame == null || !frame.isObject()) {
             throw bad("frame must be a JSON object");

@@ -1,0 +1,86 @@
+package io.taskcenter.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
+
+import io.taskcenter.support.Broker;
+import io.taskcenter.support.ServiceProcess;
+import io.taskcenter.support.TestWorker;
+import io.taskcenter.support.TestWorker.Close;
+import io.taskcenter.support.V1Worker;
+
+/**
+ * A rolling restart loses nothing: on SIGTERM the packaged service stops taking tasks, lets a worker finish
+ * what it reports during the drain, returns the rest to the queue and closes the sockets with 1001.
+ */
+class ShutdownIT {
+
+    private static final String HOST = Optional.ofNullable(System.getenv("RABBITMQ_HOST")).orElse("localhost");
+    private static final int PORT = Integer.parseInt(Optional.ofNullable(System.getenv("RABBITMQ_PORT")).orElse("5672"));
+    private static final String CHANNEL = "mp.messaging.incoming.tasks.";
+    private static final Duration DRAIN = Duration.ofSeconds(3);
+
+    Broker broker;
+    ServiceProcess service;
+
+    @BeforeEach
+    void start() {
+        broker = Broker.connect(HOST, PORT, "it.shutdown.tasks", "it.shutdown.tasks", "it.shutdown.tasks.dead");
+        service = ServiceProcess.start(Map.of(
+                "rabbitmq-host", HOST,
+                "rabbitmq-port", String.valueOf(PORT),
+                CHANNEL + "exchange.name", "it.shutdown.tasks",
+                CHANNEL + "queue.name", "it.shutdown.tasks",
+                CHANNEL + "dead-letter-exchange", "it.shutdown.tasks.dlx",
+                CHANNEL + "dead-letter-routing-key", "it.shutdown.tasks",
+                CHANNEL + "dead-letter-queue-name", "it.shutdown.tasks.dead",
+                "taskcenter.shutdown.drain-timeout", DRAIN.toMillis() + "ms"));
+        broker.purge();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        service.close();
+        broker.delete("it.shutdown.tasks.dlx");
+        broker.close();
+    }
+
+    @Test
+    void sigtermDrainsFinishedWorkAndReturnsTheRestToTheQueue() throws Exception {
+        try (V1Worker worker = new V1Worker(TestWorker.open(service.pushUrl(), V1Worker.SUBPROTOCOL))) {
+            worker.send(V1Worker.hello("1", 2, 1));
+            assertThat(worker.next(TestWorker.TIMEOUT).get("type").asText()).isEqualTo("welcome");
+            for (String id : List.of("finished", "unfinished", "waiting")) {
+                broker.publish("{\"TaskName\":\"" + id + "\",\"TaskType\":1}",
+                        new AMQP.BasicProperties.Builder().messageId(id).deliveryMode(2).build());
+            }
+            JsonNode first = worker.nextTask();
+            JsonNode second = worker.nextTask();
+            JsonNode finished = first.get("taskId").asText().equals("finished") ? first : second;
+
+            service.terminate();
+            service.awaitLog("Shutting down: draining", Duration.ofSeconds(10));
+            worker.done(finished);
+
+            assertThat(worker.awaitClose()).isEqualTo(new Close(1001, "The service is shutting down"));
+            assertThat(service.awaitExit(DRAIN.plusSeconds(20))).as("the service exited").isTrue();
+        }
+
+        List<String> returned = broker.takeAll(broker.queue()).stream()
+                .map(message -> message.getProps().getMessageId()).toList();
+        assertThat(returned).containsExactlyInAnyOrder("unfinished", "waiting");
+        assertThat(broker.ready(broker.deadLetterQueue())).isZero();
+        assertThat(service.output()).anyMatch(line -> line.contains("Drained: 1 waiting and 1 unfinished"));
+    }
+}
