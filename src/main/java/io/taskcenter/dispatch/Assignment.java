@@ -15,6 +15,7 @@ final class Assignment {
     final int attempt;
     final long assignedAtNanos;
     long deadlineNanos;
+    long writtenNanos;
     boolean written;
     /** Settled or returned: late callbacks (a write completing, a deadline sweep) must leave it alone. */
     boolean finished;
@@ -26,6 +27,7 @@ final class Assignment {
         this.attempt = delivery.attempt();
         this.assignedAtNanos = nowNanos;
         this.deadlineNanos = nowNanos + timeoutNanos;
+        this.writtenNanos = nowNanos;
     }
 
     String taskId() {

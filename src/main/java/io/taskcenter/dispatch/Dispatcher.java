@@ -63,6 +63,8 @@ public class Dispatcher {
     private final Map<Worker, WorkerSlots> slots = new LinkedHashMap<>();
     private final Deque<Waiting> waiting = new ArrayDeque<>();
     private final WorkerSelector selector = new WorkerSelector();
+    /** Tasks reported done or failed whose ack or nack has not been made yet: the drain waits for them too. */
+    private int settling;
     private boolean draining;
 
     Dispatcher(WorkerRegistry registry, TaskCenterConfig config, ObjectMapper mapper, ReplyPublisher replies,
@@ -147,11 +149,12 @@ public class Dispatcher {
                 return unheld(holder, taskId);
             }
             finish(assignment);
+            settling++;
             handovers = assignWaiting();
         }
-        stats.completed();
+        stats.completed(assignment.task.type(), Duration.ofNanos(System.nanoTime() - assignment.writtenNanos));
         Log.debugf("[%s] done by %s", assignment.delivery, worker);
-        replies.done(assignment.delivery, result).subscribe().with(replied -> assignment.delivery.ack());
+        replies.done(assignment.delivery, result).subscribe().with(replied -> settled(assignment.delivery::ack));
         handOver(handovers);
         return Report.ACCEPTED;
     }
@@ -170,17 +173,18 @@ public class Dispatcher {
                 return unheld(holder, taskId);
             }
             finish(assignment);
+            settling++;
             handovers = assignWaiting();
         }
-        stats.failed();
+        stats.failed(assignment.task.type());
         Delivery delivery = assignment.delivery;
-        String why = worker + " reported: " + error;
+        String why = "attempt " + delivery.attempt() + " of " + config.maxAttempts() + " failed, " + worker
+                + " reported: " + error;
         if (retry && delivery.attempt() < config.maxAttempts()) {
-            delivery.requeue("attempt " + delivery.attempt() + " of " + config.maxAttempts() + " failed, " + why);
+            settled(() -> delivery.requeue(why));
         } else {
             DeadLetterReason reason = retry ? DeadLetterReason.ATTEMPTS_EXHAUSTED : DeadLetterReason.FAILED;
-            replies.failed(delivery, error).subscribe().with(replied -> delivery.deadLetter(reason,
-                    "attempt " + delivery.attempt() + " of " + config.maxAttempts() + " failed, " + why));
+            replies.failed(delivery, error).subscribe().with(replied -> settled(() -> delivery.deadLetter(reason, why)));
         }
         handOver(handovers);
         return Report.ACCEPTED;
@@ -210,13 +214,15 @@ public class Dispatcher {
             unassigned = new ArrayList<>(waiting);
             waiting.clear();
         }
-        unassigned.forEach(task -> task.delivery.requeue("the service is shutting down"));
+        unassigned.stream()
+                .filter(task -> !task.delivery.isStale())
+                .forEach(task -> task.delivery.requeue("the service is shutting down"));
 
         List<Assignment> unfinished = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             long remaining;
-            while (inFlight() > 0 && (remaining = deadline - System.nanoTime()) > 0) {
+            while ((inFlight() > 0 || settling > 0) && (remaining = deadline - System.nanoTime()) > 0) {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, remaining);
                 } catch (InterruptedException e) {
@@ -274,7 +280,9 @@ public class Dispatcher {
             Map<Integer, Boolean> served = new HashMap<>();
             for (Iterator<Waiting> tasks = waiting.iterator(); tasks.hasNext();) {
                 Waiting task = tasks.next();
-                if (served.computeIfAbsent(task.task.type(), type -> !eligible(type).isEmpty())) {
+                if (task.delivery.isStale()) {
+                    tasks.remove();
+                } else if (served.computeIfAbsent(task.task.type(), type -> !eligible(type).isEmpty())) {
                     task.noWorkerSinceNanos = Waiting.NEVER;
                 } else if (task.noWorkerSinceNanos == Waiting.NEVER) {
                     task.noWorkerSinceNanos = now;
@@ -310,6 +318,11 @@ public class Dispatcher {
         long now = System.nanoTime();
         for (Iterator<Waiting> tasks = waiting.iterator(); tasks.hasNext();) {
             Waiting task = tasks.next();
+            if (task.delivery.isStale()) {
+                // Its channel closed while it waited: the broker requeued it and delivers it again.
+                tasks.remove();
+                continue;
+            }
             int type = task.task.type();
             if (full.contains(type)) {
                 continue;
@@ -361,11 +374,12 @@ public class Dispatcher {
     }
 
     private void written(Assignment assignment) {
-        stats.dispatched();
+        stats.dispatched(assignment.task.type(), assignment.delivery.age());
         Log.debugf("[%s] handed to %s, attempt %d", assignment.delivery, assignment.holder.worker, assignment.attempt);
         if (assignment.holder.worker.protocol() == Protocol.V1) {
             synchronized (this) {
                 assignment.written = true;
+                assignment.writtenNanos = System.nanoTime();
             }
             return;
         }
@@ -381,18 +395,38 @@ public class Dispatcher {
 
     private void writeFailed(Assignment assignment, Throwable failure) {
         List<Assignment> handovers;
+        boolean drainingNow;
         synchronized (this) {
             if (assignment.finished) {
                 return;
             }
             finish(assignment);
             assignment.holder.worker.markWriteFailed();
-            waiting.addFirst(new Waiting(assignment.delivery, assignment.task, System.nanoTime()));
+            drainingNow = draining;
+            if (!drainingNow) {
+                waiting.addFirst(new Waiting(assignment.delivery, assignment.task, System.nanoTime()));
+            }
             handovers = assignWaiting();
+        }
+        if (drainingNow) {
+            assignment.delivery.requeue("the write to " + assignment.holder.worker + " failed during shutdown");
+            return;
         }
         Log.warnf("[%s] write to %s failed, the task waits for another worker: %s", assignment.delivery,
                 assignment.holder.worker, failure.toString());
         handOver(handovers);
+    }
+
+    /** Makes the settlement of a reported task, then lets a waiting drain know. */
+    private void settled(Runnable settlement) {
+        try {
+            settlement.run();
+        } finally {
+            synchronized (this) {
+                settling--;
+                notifyAll();
+            }
+        }
     }
 
     /** Under the lock: the assignment leaves its worker's slots for good. */

@@ -3,11 +3,11 @@ package io.taskcenter.messaging;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -23,8 +23,8 @@ import io.taskcenter.stats.TaskStats;
 /**
  * One task message received from RabbitMQ, settled exactly once: acked, requeued or dead-lettered.
  * <p>
- * A delivery from a consumer that is no longer current (the connection dropped and the connector consumed
- * again on a new channel) is not settled at all: the broker requeued it when the old channel closed, and its
+ * A delivery whose consumer is gone ({@link LiveConsumers}: the channel closed, the connector consumed again on
+ * a new one) is stale and is not settled at all: the broker requeued it when the old channel closed, and its
  * delivery tag means nothing, or worse another message, on the new channel.
  */
 public final class Delivery {
@@ -33,20 +33,21 @@ public final class Delivery {
     static final String DELIVERY_COUNT = "x-delivery-count";
 
     private final IncomingRabbitMQMessage<?> message;
-    private final Supplier<String> currentConsumerTag;
+    private final LiveConsumers consumers;
     private final TaskStats stats;
     private final String taskId;
+    private final long receivedNanos = System.nanoTime();
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Delivery(IncomingRabbitMQMessage<?> message, Supplier<String> currentConsumerTag, TaskStats stats) {
+    Delivery(IncomingRabbitMQMessage<?> message, LiveConsumers consumers, TaskStats stats) {
         this.message = message;
-        this.currentConsumerTag = currentConsumerTag;
+        this.consumers = consumers;
         this.stats = stats;
         this.taskId = message.getMessageId().filter(id -> !id.isBlank()).orElseGet(this::derivedTaskId);
     }
 
-    static Delivery of(Message<?> message, Supplier<String> currentConsumerTag, TaskStats stats) {
-        return new Delivery(message.unwrap(IncomingRabbitMQMessage.class), currentConsumerTag, stats);
+    static Delivery of(Message<?> message, LiveConsumers consumers, TaskStats stats) {
+        return new Delivery(message.unwrap(IncomingRabbitMQMessage.class), consumers, stats);
     }
 
     /**
@@ -66,6 +67,11 @@ public final class Delivery {
         return redelivered() ? 2 : 1;
     }
 
+    /** How long ago the service received this delivery. */
+    public Duration age() {
+        return Duration.ofNanos(System.nanoTime() - receivedNanos);
+    }
+
     public boolean redelivered() {
         return envelope().isRedeliver();
     }
@@ -80,6 +86,11 @@ public final class Delivery {
 
     String consumerTag() {
         return message.message.consumerTag();
+    }
+
+    /** The channel it came on has closed: the broker has requeued it, and it can no longer be settled. */
+    public boolean isStale() {
+        return !consumers.isLive(consumerTag());
     }
 
     /** The task is finished with: the broker may forget it. */
@@ -136,7 +147,7 @@ public final class Delivery {
     }
 
     private boolean settle(String outcome) {
-        if (!consumerTag().equals(currentConsumerTag.get())) {
+        if (isStale()) {
             Log.warnf("[%s] not %s: it came from consumer %s, which the broker has closed and requeued it from",
                     this, outcome, consumerTag());
             settled.set(true);

@@ -1,5 +1,7 @@
 package io.taskcenter.messaging;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -19,12 +21,18 @@ import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 /**
  * Sends a task's outcome back to its producer, RabbitMQ RPC style: to the queue named in the task's
  * {@code reply_to}, through the default exchange, with the task's {@code correlation_id}.
+ * <p>
+ * The returned {@code Uni} always completes, within {@link #CONFIRM_TIMEOUT}: a reply that could not be
+ * published is logged, and the task is settled anyway, since its work is done (replies are at most once).
  */
 @ApplicationScoped
 public class ReplyPublisher {
 
     /** The outgoing channel; its settings live under {@code mp.messaging.outgoing.replies}. */
     public static final String REPLIES_CHANNEL = "replies";
+
+    /** How long a reply waits for RabbitMQ's confirm before the task is settled without it. */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
     private final MutinyEmitter<String> replies;
     private final ObjectMapper mapper;
@@ -63,6 +71,8 @@ public class ReplyPublisher {
                 .withDeliveryMode(2);
         delivery.correlationId().ifPresent(metadata::withCorrelationId);
         return replies.sendMessage(Message.of(reply.toString(), Metadata.of(metadata.build())))
+                // A confirm lost with its connection never arrives; the task must be settled all the same.
+                .ifNoItem().after(CONFIRM_TIMEOUT).fail()
                 .onFailure().invoke(failure -> Log.errorf("[%s] reply to %s could not be published: %s",
                         delivery, replyTo, failure.toString()))
                 .onFailure().recoverWithNull();

@@ -37,12 +37,13 @@ public class TaskConsumer {
     private final TaskParser parser;
     private final Dispatcher dispatcher;
     private final TaskStats stats;
-    private volatile String currentConsumerTag = "";
+    private final LiveConsumers consumers;
 
-    TaskConsumer(TaskParser parser, Dispatcher dispatcher, TaskStats stats) {
+    TaskConsumer(TaskParser parser, Dispatcher dispatcher, TaskStats stats, LiveConsumers consumers) {
         this.parser = parser;
         this.dispatcher = dispatcher;
         this.stats = stats;
+        this.consumers = consumers;
     }
 
     /**
@@ -51,9 +52,12 @@ public class TaskConsumer {
      */
     @Incoming(TASKS_CHANNEL)
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Delivery delivery = Delivery.of(message, () -> currentConsumerTag, stats);
-        // Messages arrive in order, so the newest consumer tag is the live consumer's.
-        currentConsumerTag = delivery.consumerTag();
+        Delivery delivery = Delivery.of(message, consumers, stats);
+        if (delivery.isStale()) {
+            // Buffered before its channel closed; the broker has requeued it and will deliver it again.
+            Log.debugf("[%s] skipped: its consumer is gone and the broker requeued it", delivery);
+            return NEXT;
+        }
 
         Task task;
         try {

@@ -1,42 +1,60 @@
 package io.taskcenter.registry;
 
 import java.util.Set;
-import java.util.function.IntPredicate;
+import java.util.TreeSet;
 
 /**
- * The task types one worker takes. Built by {@link WorkerPolicy} from configuration.
+ * The task types one worker takes: a list of types, every type, or every type no worker is configured for
+ * by number ("other").
  */
 public final class TaskTypes {
 
-    private final String description;
-    private final IntPredicate accepts;
+    private enum Kind {
+        LISTED,
+        ANY,
+        OTHER
+    }
 
-    private TaskTypes(String description, IntPredicate accepts) {
-        this.description = description;
-        this.accepts = accepts;
+    private final Kind kind;
+    private final Set<Integer> types;
+
+    private TaskTypes(Kind kind, Set<Integer> types) {
+        this.kind = kind;
+        this.types = Set.copyOf(types);
     }
 
     public static TaskTypes of(Set<Integer> types) {
-        Set<Integer> copy = Set.copyOf(types);
-        return new TaskTypes(copy.toString(), copy::contains);
+        return new TaskTypes(Kind.LISTED, types);
     }
 
     static TaskTypes any() {
-        return new TaskTypes("any", type -> true);
+        return new TaskTypes(Kind.ANY, Set.of());
     }
 
-    /** Every type that is not in {@code claimed}, the types some worker lists explicitly. */
-    static TaskTypes otherThan(Set<Integer> claimed) {
-        Set<Integer> copy = Set.copyOf(claimed);
-        return new TaskTypes("other than " + copy, type -> !copy.contains(type));
+    /** Every type that is not in {@code named}, the types configuration lists by number. */
+    static TaskTypes otherThan(Set<Integer> named) {
+        return new TaskTypes(Kind.OTHER, named);
     }
 
     public boolean accepts(int taskType) {
-        return accepts.test(taskType);
+        return switch (kind) {
+            case LISTED -> types.contains(taskType);
+            case ANY -> true;
+            case OTHER -> !types.contains(taskType);
+        };
+    }
+
+    /** Whether this worker takes some type that is not in {@code named}: it counts as an "other" worker. */
+    public boolean acceptsOtherThan(Set<Integer> named) {
+        return kind != Kind.LISTED || !named.containsAll(types);
     }
 
     @Override
     public String toString() {
-        return description;
+        return switch (kind) {
+            case LISTED -> new TreeSet<>(types).toString();
+            case ANY -> "any";
+            case OTHER -> "other than " + new TreeSet<>(types);
+        };
     }
 }

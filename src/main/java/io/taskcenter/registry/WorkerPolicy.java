@@ -23,9 +23,16 @@ public class WorkerPolicy {
     static final String OTHER = "other";
 
     private final Map<String, TaskTypes> typesByWorker;
+    private final Set<Integer> namedTypes;
 
     WorkerPolicy(TaskCenterConfig config) {
         this.typesByWorker = resolve(config.workers());
+        this.namedTypes = namedTypes(config.workers());
+    }
+
+    /** The task types configuration lists by number; {@code other} means every type not in this set. */
+    public Set<Integer> namedTypes() {
+        return namedTypes;
     }
 
     /** The task types {@code workerId} takes, or empty if this id is not allowed to connect. */
@@ -34,14 +41,18 @@ public class WorkerPolicy {
     }
 
     static Map<String, TaskTypes> resolve(Map<String, WorkerRule> rules) {
-        Set<Integer> claimed = new HashSet<>();
-        rules.forEach((id, rule) -> rule.taskTypes().stream()
-                .filter(token -> !isKeyword(token))
-                .forEach(token -> claimed.add(parseType(id, token))));
-
+        Set<Integer> claimed = namedTypes(rules);
         Map<String, TaskTypes> resolved = new HashMap<>();
         rules.forEach((id, rule) -> resolved.put(id, toTaskTypes(id, rule.taskTypes(), claimed)));
         return Map.copyOf(resolved);
+    }
+
+    private static Set<Integer> namedTypes(Map<String, WorkerRule> rules) {
+        Set<Integer> named = new HashSet<>();
+        rules.forEach((id, rule) -> rule.taskTypes().stream()
+                .filter(token -> !isKeyword(token))
+                .forEach(token -> named.add(parseType(id, token))));
+        return Set.copyOf(named);
     }
 
     private static TaskTypes toTaskTypes(String id, List<String> tokens, Set<Integer> claimed) {

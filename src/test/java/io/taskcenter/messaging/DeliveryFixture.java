@@ -8,7 +8,6 @@ import com.rabbitmq.client.Envelope;
 
 import io.smallrye.reactive.messaging.rabbitmq.ClientHolder;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMessage;
-import io.taskcenter.stats.TaskStats;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.rabbitmq.RabbitMQMessage;
 
@@ -19,6 +18,7 @@ import io.vertx.rabbitmq.RabbitMQMessage;
 public final class DeliveryFixture {
 
     private static final String CONSUMER = "fixture";
+    private static final LiveConsumers LIVE = new LiveConsumers();
 
     private DeliveryFixture() {
     }
@@ -29,7 +29,8 @@ public final class DeliveryFixture {
         IncomingRabbitMQMessage<?> incoming = new IncomingRabbitMQMessage<>(
                 new io.vertx.mutiny.rabbitmq.RabbitMQMessage(message), new ClientHolder(null, null, null, null),
                 null, null, null);
-        return new Delivery(incoming, () -> CONSUMER, new TaskStats());
+        // No stats: a fixture delivery is never settled.
+        return new Delivery(incoming, LIVE, null);
     }
 
     private record FixedMessage(String text, Envelope envelope, BasicProperties properties) implements RabbitMQMessage {
