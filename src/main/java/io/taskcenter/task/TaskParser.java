@@ -42,14 +42,14 @@ public class TaskParser {
         }
         JsonNode name = field(root, NAME);
         if (!name.isTextual()) {
-            throw new InvalidTaskException(NAME + " must be a string, got " + describe(name));
+            throw new InvalidTaskException(NAME, NAME + " must be a string, got " + describe(name));
         }
         if (name.textValue().isBlank()) {
-            throw new InvalidTaskException(NAME + " must not be blank");
+            throw new InvalidTaskException(NAME, NAME + " must not be blank");
         }
         JsonNode type = field(root, TYPE);
         if (!type.isIntegralNumber() || !type.canConvertToInt()) {
-            throw new InvalidTaskException(TYPE + " must be a 32-bit integer, got " + describe(type));
+            throw new InvalidTaskException(TYPE, TYPE + " must be a 32-bit integer, got " + describe(type));
         }
         return new Task(name.textValue(), type.intValue(), root);
     }
@@ -60,10 +60,10 @@ public class TaskParser {
         JsonNode pascal = root.get(pascalCase);
         JsonNode camel = root.get(camelCase);
         if (pascal != null && camel != null) {
-            throw new InvalidTaskException(pascalCase + " and " + camelCase + " are both present");
+            throw new InvalidTaskException(pascalCase, pascalCase + " and " + camelCase + " are both present");
         }
         if (pascal == null && camel == null) {
-            throw new InvalidTaskException("missing " + pascalCase + " (or " + camelCase + ")");
+            throw new InvalidTaskException(pascalCase, "missing " + pascalCase + " (or " + camelCase + ")");
         }
         return pascal != null ? pascal : camel;
     }

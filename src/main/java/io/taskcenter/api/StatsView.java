@@ -1,0 +1,20 @@
+package io.taskcenter.api;
+
+import java.util.Map;
+
+/**
+ * Counts since the service started, and the numbers of right now, as {@code GET /api/stats} returns them.
+ *
+ * @param dispatched tasks written to a worker's socket
+ * @param completed tasks v1 workers reported done
+ * @param failed tasks v1 workers reported failed
+ * @param acked task messages acked to RabbitMQ
+ * @param requeued task messages returned to the queue
+ * @param deadLettered task messages dead-lettered, by reason
+ * @param inFlight tasks held by workers now
+ * @param waiting tasks waiting for a worker now
+ * @param workersOnline workers connected now
+ */
+public record StatsView(long dispatched, long completed, long failed, long acked, long requeued,
+        Map<String, Long> deadLettered, int inFlight, int waiting, int workersOnline) {
+}

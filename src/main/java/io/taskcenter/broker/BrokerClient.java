@@ -1,0 +1,102 @@
+package io.taskcenter.broker;
+
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLContext;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
+import io.quarkus.logging.Log;
+
+/**
+ * A RabbitMQ connection of the service's own, for what the messaging channels cannot do: publishing with a
+ * confirm the caller waits for, and reading the dead-letter queue without consuming it. It uses the same
+ * {@code rabbitmq-*} settings as the channels. Blocking: call it from worker threads only.
+ */
+@ApplicationScoped
+public class BrokerClient {
+
+    /** How long a call may wait for the broker before the caller hears it is unavailable. */
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final ConnectionFactory factory = new ConnectionFactory();
+    private Connection connection;
+
+    BrokerClient(@ConfigProperty(name = "rabbitmq-host", defaultValue = "localhost") String host,
+            @ConfigProperty(name = "rabbitmq-port", defaultValue = "5672") int port,
+            @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
+            @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
+            @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
+            @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl) {
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        factory.setConnectionTimeout((int) TIMEOUT.toMillis());
+        factory.setHandshakeTimeout((int) TIMEOUT.toMillis());
+        // Reconnect on the next call instead: a caller gets a prompt 503, not a wait for the recovery loop.
+        factory.setAutomaticRecoveryEnabled(false);
+        if (ssl) {
+            try {
+                factory.useSslProtocol(SSLContext.getDefault());
+                factory.enableHostnameVerification();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("rabbitmq-ssl is set but this JVM has no default TLS context", e);
+            }
+        }
+    }
+
+    /** Work done on a channel of its own, closed afterwards whatever happens. */
+    public interface ChannelWork<T> {
+        T run(Channel channel) throws IOException, InterruptedException, TimeoutException;
+    }
+
+    public <T> T withChannel(ChannelWork<T> work) throws BrokerUnavailableException {
+        try (Channel channel = connection().createChannel()) {
+            return work.run(channel);
+        } catch (IOException | TimeoutException e) {
+            throw new BrokerUnavailableException("RabbitMQ is unavailable: " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("interrupted while waiting for RabbitMQ", e);
+        }
+    }
+
+    private synchronized Connection connection() throws IOException, TimeoutException {
+        if (connection == null || !connection.isOpen()) {
+            connection = factory.newConnection("task-center-operations");
+            Log.infof("Operations connection to RabbitMQ at %s:%d opened", factory.getHost(), factory.getPort());
+        }
+        return connection;
+    }
+
+    private static String describe(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    @PreDestroy
+    synchronized void close() {
+        if (connection != null && connection.isOpen()) {
+            try {
+                connection.close((int) TIMEOUT.toMillis());
+            } catch (IOException e) {
+                Log.debugf("Operations connection did not close cleanly: %s", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.taskcenter.broker;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+
+import io.quarkus.logging.Log;
+
+/**
+ * Looks into the dead-letter queue and moves its tasks back to the tasks exchange.
+ * <p>
+ * A peek takes messages without acknowledging them and gives them all back, so nothing leaves the queue.
+ * A replay publishes each message with a publisher confirm before it acknowledges it in the dead-letter queue:
+ * if the replay stops midway, every message is in one queue or the other (at worst, briefly, in both).
+ */
+@ApplicationScoped
+public class DeadLetterQueue {
+
+    /** The headers RabbitMQ keeps a message's history in; a replayed task starts with a clean one. */
+    private static final List<String> HISTORY_HEADERS = List.of("x-death", "x-first-death-exchange",
+            "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
+            "x-last-death-reason", "x-delivery-count");
+
+    private final BrokerClient broker;
+    private final String queue;
+    private final String exchange;
+
+    DeadLetterQueue(BrokerClient broker,
+            @ConfigProperty(name = "mp.messaging.incoming.tasks.dead-letter-queue-name") String queue,
+            @ConfigProperty(name = "mp.messaging.incoming.tasks.exchange.name") String exchange) {
+        this.broker = broker;
+        this.queue = queue;
+        this.exchange = exchange;
+    }
+
+    /** How many messages are ready in the dead-letter queue. */
+    public long size() throws BrokerUnavailableException {
+        return broker.withChannel(channel -> channel.messageCount(queue));
+    }
+
+    /** The messages at positions {@code offset} to {@code offset + limit - 1}, oldest first; none is removed. */
+    public List<DeadLetter> peek(int offset, int limit) throws BrokerUnavailableException {
+        return broker.withChannel(channel -> {
+            List<DeadLetter> page = new ArrayList<>();
+            long lastTag = -1;
+            try {
+                for (int position = 0; position < offset + limit; position++) {
+                    GetResponse message = channel.basicGet(queue, false);
+                    if (message == null) {
+                        break;
+                    }
+                    lastTag = message.getEnvelope().getDeliveryTag();
+                    if (position >= offset) {
+                        page.add(toDeadLetter(message));
+                    }
+                }
+            } finally {
+                if (lastTag >= 0) {
+                    channel.basicNack(lastTag, true, true);
+                }
+            }
+            return page;
+        });
+    }
+
+    /**
+     * Moves up to {@code count} messages (all of those present when it starts, if null) back to the tasks
+     * exchange, with the routing key they were first published with.
+     *
+     * @return how many were moved; the call fails if the broker fails midway, with nothing lost
+     */
+    public int replay(Integer count) throws BrokerUnavailableException {
+        return broker.withChannel(channel -> {
+            channel.confirmSelect();
+            // Bounded by what is there now: a replayed task that dead-letters again is not replayed twice.
+            long limit = count != null ? count : channel.messageCount(queue);
+            int moved = 0;
+            while (moved < limit) {
+                GetResponse message = channel.basicGet(queue, false);
+                if (message == null) {
+                    break;
+                }
+                moveBack(channel, message);
+                moved++;
+            }
+            Log.infof("Replayed %d dead-lettered tasks from %s to exchange %s", moved, queue, exchange);
+            return moved;
+        });
+    }
+
+    private void moveBack(Channel channel, GetResponse message)
+            throws IOException, InterruptedException, TimeoutException {
+        AMQP.BasicProperties original = message.getProps();
+        Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
+        String routingKey = firstDeath(original).map(death -> firstRoutingKey(death)).orElse("replay");
+        HISTORY_HEADERS.forEach(headers::remove);
+        channel.basicPublish(exchange, routingKey, original.builder().headers(headers).build(), message.getBody());
+        channel.waitForConfirmsOrDie(BrokerClient.TIMEOUT.toMillis());
+        channel.basicAck(message.getEnvelope().getDeliveryTag(), false);
+    }
+
+    private static DeadLetter toDeadLetter(GetResponse message) {
+        AMQP.BasicProperties properties = message.getProps();
+        Map<String, Object> death = firstDeath(properties).orElse(Map.of());
+        Object time = death.get("time");
+        Object count = death.get("count");
+        return new DeadLetter(
+                properties.getMessageId(),
+                new String(message.getBody(), StandardCharsets.UTF_8),
+                text(death.get("reason")),
+                text(death.get("queue")),
+                death.isEmpty() ? message.getEnvelope().getRoutingKey() : firstRoutingKey(death),
+                time instanceof Date date ? date.toInstant() : null,
+                count instanceof Number number ? number.longValue() : 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<Map<String, Object>> firstDeath(AMQP.BasicProperties properties) {
+        Object deaths = properties.getHeaders() == null ? null : properties.getHeaders().get("x-death");
+        if (deaths instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?>) {
+            // RabbitMQ keeps the most recent death first.
+            return Optional.of((Map<String, Object>) list.get(list.size() - 1));
+        }
+        return Optional.empty();
+    }
+
+    private static String firstRoutingKey(Map<String, Object> death) {
+        Object keys = death.get("routing-keys");
+        if (keys instanceof List<?> list && !list.isEmpty()) {
+            return text(list.get(0));
+        }
+        return "replay";
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}
