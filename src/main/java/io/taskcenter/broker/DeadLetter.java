@@ -2,6 +2,8 @@ package io.taskcenter.broker;
 
 import java.time.Instant;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One message in the dead-letter queue, as an operator sees it.
  *
@@ -13,6 +15,8 @@ import java.time.Instant;
  * @param deadLetteredAt when it was first dead-lettered
  * @param deaths how many times it has been dead-lettered from that queue
  */
+// Serialized by Jackson inside DeadLetterPage; registered so a native image keeps its accessors.
+@RegisterForReflection
 public record DeadLetter(String messageId, String body, String reason, String queue, String routingKey,
         Instant deadLetteredAt, long deaths) {
 }

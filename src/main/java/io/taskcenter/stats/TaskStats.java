@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.taskcenter.registry.WorkerPolicy;
 
 /**
@@ -15,6 +16,8 @@ import io.taskcenter.registry.WorkerPolicy;
  * the operations API sums up. Task types become the {@code type} tag only when configuration names them; every
  * other type is tagged {@code other}, so a producer inventing types cannot blow up the number of series.
  */
+// Created at startup, not on first use, so that its meters show zeros from the first scrape.
+@Startup
 @ApplicationScoped
 public class TaskStats {
 
@@ -39,6 +42,16 @@ public class TaskStats {
         }
         Counter.builder(ACKED).description("Task messages acked to RabbitMQ").register(registry);
         Counter.builder(REQUEUED).description("Task messages returned to the queue").register(registry);
+        namedTypes.forEach(this::registerPerType);
+        registerPerType(null);
+    }
+
+    /** The counters of one type tag ({@code other} for null), so they show zeros before the first task. */
+    private void registerPerType(Integer type) {
+        String tag = type == null ? "other" : String.valueOf(type);
+        Counter.builder(DISPATCHED).description("Tasks written to a worker's socket").tag("type", tag).register(registry);
+        Counter.builder(COMPLETED).description("Tasks v1 workers reported done").tag("type", tag).register(registry);
+        Counter.builder(FAILED).description("Tasks v1 workers reported failed").tag("type", tag).register(registry);
     }
 
     /** A task was written to a worker's socket, {@code waited} after it was received from RabbitMQ. */

@@ -3,22 +3,26 @@ package io.taskcenter.health;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URI;
 import java.time.Duration;
 
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.AMQP;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.rabbitmq.client.AMQP;
+
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.WorkerRegistry;
 import io.taskcenter.stats.TaskStats;
 import io.taskcenter.support.Broker;
@@ -47,6 +51,9 @@ class BrokerOutageTest {
 
     @Inject
     TaskStats stats;
+
+    @Inject
+    Dispatcher dispatcher;
 
     TcpProxy proxy;
     Broker broker;
@@ -127,6 +134,30 @@ class BrokerOutageTest {
         await().atMost(TestWorker.TIMEOUT).until(() -> stats.ackedCount() == acked + 1);
         assertThat(worker.poll(Duration.ofSeconds(1))).isNull();
         assertThat(broker.ready(broker.queue())).isZero();
+        assertThat(broker.ready(broker.deadLetterQueue())).isZero();
+    }
+
+    @Test
+    void theOperationsApiAnswers503WhileTheBrokerIsAwayAndWorksAgainAfter() {
+        proxy.cut();
+        await().atMost(DETECTED).until(() -> status("/q/health/ready") == 503);
+
+        given().contentType(ContentType.JSON).body("{\"TaskName\":\"refused\",\"TaskType\":1}")
+                .when().post("/api/tasks")
+                .then().statusCode(503).contentType(ContentType.JSON)
+                .header("Retry-After", "5")
+                .body("status", equalTo(503))
+                .body("message", startsWith("RabbitMQ is unavailable"));
+        given().when().get("/api/dead-letters").then().statusCode(503).body("status", equalTo(503));
+        given().when().post("/api/dead-letters/replay").then().statusCode(503).body("status", equalTo(503));
+
+        proxy.restore();
+        await().atMost(RECOVERED).until(() -> status("/q/health/ready") == 200);
+        given().contentType(ContentType.JSON).body("{\"TaskName\":\"accepted\",\"TaskType\":2}")
+                .when().post("/api/tasks")
+                .then().statusCode(202);
+        // Nobody takes type 2 here: it waits with the service, not in the queue.
+        await().atMost(TestWorker.TIMEOUT).until(() -> dispatcher.waiting() == 1);
         assertThat(broker.ready(broker.deadLetterQueue())).isZero();
     }
 
