@@ -9,6 +9,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.taskcenter.broker.BrokerUnavailableException;
 import io.taskcenter.task.InvalidTaskException;
 
@@ -30,6 +33,18 @@ class ApiErrors {
     @ServerExceptionMapper
     Response unreadable(JsonProcessingException e) {
         return json(ApiError.of(400, "the body is not valid JSON: " + e.getOriginalMessage()));
+    }
+
+    /** No token, or one that does not verify (the HTTP security layer raises these before the resource). */
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(json(ApiError.of(401, "a valid bearer token is required")))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    Response forbidden(ForbiddenException e) {
+        return json(ApiError.of(403, "this call needs the operator role"));
     }
 
     @ServerExceptionMapper

@@ -1,11 +1,17 @@
 package io.taskcenter.broker;
 
 import java.io.IOException;
-import java.security.NoSuchAlgorithmException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +43,9 @@ public class BrokerClient {
             @ConfigProperty(name = "rabbitmq-username", defaultValue = "guest") String username,
             @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
             @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
-            @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl) {
+            @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl,
+            @ConfigProperty(name = "rabbitmq-trust-store-path") Optional<String> trustStorePath,
+            @ConfigProperty(name = "rabbitmq-trust-store-password") Optional<String> trustStorePassword) {
         factory.setHost(host);
         factory.setPort(port);
         factory.setUsername(username);
@@ -48,12 +56,28 @@ public class BrokerClient {
         // Reconnect on the next call instead: a caller gets a prompt 503, not a wait for the recovery loop.
         factory.setAutomaticRecoveryEnabled(false);
         if (ssl) {
-            try {
-                factory.useSslProtocol(SSLContext.getDefault());
-                factory.enableHostnameVerification();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("rabbitmq-ssl is set but this JVM has no default TLS context", e);
+            factory.useSslProtocol(tls(trustStorePath, trustStorePassword));
+            factory.enableHostnameVerification();
+        }
+    }
+
+    /** The JVM's TLS context, or one trusting the JKS trust store the channels use too. */
+    private static SSLContext tls(Optional<String> trustStorePath, Optional<String> trustStorePassword) {
+        try {
+            if (trustStorePath.isEmpty()) {
+                return SSLContext.getDefault();
             }
+            KeyStore trusted = KeyStore.getInstance("JKS");
+            try (InputStream in = Files.newInputStream(Path.of(trustStorePath.get()))) {
+                trusted.load(in, trustStorePassword.map(String::toCharArray).orElse(null));
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("rabbitmq-ssl is set but the TLS trust could not be set up: " + e, e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.taskcenter.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -37,6 +38,12 @@ public interface TaskCenterConfig {
 
     /** What happens on SIGTERM. */
     Shutdown shutdown();
+
+    /** Who may connect as a worker, and who may change state through the API. */
+    Auth auth();
+
+    /** Bounds that keep one client from exhausting the service. */
+    Limits limits();
 
     interface WorkerRule {
 
@@ -97,6 +104,60 @@ public interface TaskCenterConfig {
          */
         @WithDefault("15s")
         Duration timeout();
+    }
+
+    interface Auth {
+
+        /**
+         * Whether workers must present a signed JWT to open {@code /push}, and API callers to change state.
+         * On by default; dev and test mode turn it off. The verification key comes from
+         * {@code mp.jwt.verify.publickey.location} (a PEM key or a JWKS URL, e.g. Keycloak's) and the issuer
+         * from {@code mp.jwt.verify.issuer}.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The claim holding the worker id a token is for. */
+        @WithDefault("sub")
+        String workerIdClaim();
+
+        /** The claim listing the task types a worker may take: an array of integers, or {@code "any"}. */
+        @WithDefault("taskTypes")
+        String taskTypesClaim();
+
+        /** The claim with the largest capacity a worker may declare; without it, {@code dispatch.max-capacity}. */
+        @WithDefault("maxCapacity")
+        String maxCapacityClaim();
+
+        /** The role (JWT {@code groups}) an API caller needs to publish tasks or replay dead letters. */
+        @WithDefault("taskcenter-admin")
+        String adminRole();
+    }
+
+    interface Limits {
+
+        /** Open worker connections at most, over all addresses; more are refused with 503. */
+        @WithDefault("20000")
+        int maxConnections();
+
+        /** Connections at most for one authenticated worker id at a time; more are refused with 429. */
+        @WithDefault("4")
+        int maxConnectionsPerWorker();
+
+        /** New connections per second at most from one address; more are refused with 429. */
+        @WithDefault("200")
+        int connectionsPerSecondPerAddress();
+
+        /** Frames a v1 connection may send that get an error, before it is closed with 1008. */
+        @WithDefault("20")
+        int maxBadFrames();
+
+        /**
+         * Origins a browser may open {@code /push} from (e.g. {@code https://ops.example.com}); a request with
+         * another {@code Origin} header is refused with 403. Requests without one (non-browser workers) pass.
+         * Unset: every origin is allowed.
+         */
+        Optional<List<String>> allowedOrigins();
     }
 
     interface Shutdown {

@@ -13,6 +13,7 @@ import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.TaskTypes;
 import io.taskcenter.registry.Worker;
 import io.taskcenter.registry.WorkerPolicy;
+import io.taskcenter.security.WorkerGrant;
 
 /**
  * Lets a connection in as a worker, whichever protocol it speaks: checks the id it claims against the
@@ -25,6 +26,8 @@ class Admission {
 
     /** The worker a connection has become once admitted; absent before that. */
     private static final TypedKey<Worker> WORKER = new TypedKey<>("taskcenter.worker");
+    /** What the connection's token allows, when tokens are required. */
+    private static final TypedKey<WorkerGrant> GRANT = new TypedKey<>("taskcenter.grant");
 
     private final WorkerPolicy policy;
     private final Dispatcher dispatcher;
@@ -38,8 +41,34 @@ class Admission {
         return connection.userData().get(WORKER);
     }
 
+    static WorkerGrant grantOf(WebSocketConnection connection) {
+        return connection.userData().get(GRANT);
+    }
+
+    static void grant(WebSocketConnection connection, WorkerGrant grant) {
+        connection.userData().put(GRANT, grant);
+    }
+
+    /**
+     * The task types {@code workerId} may take on this connection, or the reason it may not connect: the
+     * configuration's types for the id, narrowed to those its token allows when tokens are required.
+     */
+    Result check(String workerId, WebSocketConnection connection) {
+        Result configured = check(workerId);
+        WorkerGrant grant = grantOf(connection);
+        if (!configured.admitted() || grant == null) {
+            return configured;
+        }
+        if (!grant.workerId().equals(workerId)) {
+            Log.warnf("[connection %s] refused: its token is for worker '%s', it claimed '%s'", connection.id(),
+                    grant.workerId(), workerId);
+            return Result.refused(CloseReasons.notTheTokensWorker(grant.workerId(), workerId));
+        }
+        return new Result(configured.types().restrictedTo(grant.taskTypes()), null);
+    }
+
     /** The task types {@code workerId} may take, or the reason it may not connect at all. */
-    Result check(String workerId) {
+    private Result check(String workerId) {
         if (workerId.isEmpty()) {
             return Result.refused(CloseReasons.EMPTY_ID);
         }

@@ -79,6 +79,27 @@ public final class CloseReasons {
                 + " are not allowed for worker '" + quote(workerId) + "'"));
     }
 
+    static CloseReason invalidToken(String problem) {
+        return new CloseReason(POLICY_VIOLATION, fit("Invalid worker token: " + problem));
+    }
+
+    static CloseReason notTheTokensWorker(String tokenWorkerId, String claimedId) {
+        return new CloseReason(POLICY_VIOLATION, fit("The token is for worker '" + quote(tokenWorkerId)
+                + "', not '" + quote(claimedId) + "'"));
+    }
+
+    static CloseReason typesNotGranted(Set<Integer> types) {
+        return new CloseReason(POLICY_VIOLATION, fit("The token does not allow task types " + new TreeSet<>(types)));
+    }
+
+    static CloseReason capacityNotGranted(int capacity, int max) {
+        return new CloseReason(POLICY_VIOLATION, "Capacity " + capacity + " is more than the token allows (" + max + ")");
+    }
+
+    static CloseReason tooManyBadFrames(int max) {
+        return new CloseReason(POLICY_VIOLATION, "Too many frames the service could not act on (" + max + ")");
+    }
+
     static CloseReason heartbeatTimeout(Duration timeout) {
         return new CloseReason(HEARTBEAT_TIMEOUT, "No frame or pong received for " + timeout.toMillis() + " ms");
     }

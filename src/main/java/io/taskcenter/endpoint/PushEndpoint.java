@@ -3,6 +3,7 @@ package io.taskcenter.endpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.logging.Log;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -16,6 +17,9 @@ import io.taskcenter.config.TaskCenterConfig;
 import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.protocol.v1.V1;
 import io.taskcenter.registry.Worker;
+import io.taskcenter.security.ConnectionLimits;
+import io.taskcenter.security.WorkerGrant;
+import io.taskcenter.security.WorkerTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
@@ -35,21 +39,39 @@ public class PushEndpoint {
     private final TaskCenterConfig config;
     private final Vertx vertx;
     private final int maxMessageSize;
+    private final WorkerTokens tokens;
+    private final ConnectionLimits limits;
+    private final SecurityIdentity identity;
 
     PushEndpoint(SeedHandler seed, V1Handler v1, Dispatcher dispatcher, TaskCenterConfig config, Vertx vertx,
-            @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") int maxMessageSize) {
+            @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") int maxMessageSize,
+            WorkerTokens tokens, ConnectionLimits limits, SecurityIdentity identity) {
         this.seed = seed;
         this.v1 = v1;
         this.dispatcher = dispatcher;
         this.config = config;
         this.vertx = vertx;
         this.maxMessageSize = maxMessageSize;
+        this.tokens = tokens;
+        this.limits = limits;
+        this.identity = identity;
     }
 
     @OnOpen
     Uni<Void> onOpen(WebSocketConnection connection) {
         Log.debugf("[connection %s] opened (%s), waiting for the worker to introduce itself", connection.id(),
                 speaksV1(connection) ? "v1" : "seed");
+        WorkerGrant grant = null;
+        if (tokens.required()) {
+            try {
+                grant = tokens.grantOf(identity);
+            } catch (IllegalArgumentException e) {
+                limits.opened(null);
+                return Admission.close(connection, CloseReasons.invalidToken(e.getMessage()));
+            }
+            Admission.grant(connection, grant);
+        }
+        limits.opened(grant == null ? null : grant.workerId());
         vertx.setTimer(config.helloTimeout().toMillis(), timer -> {
             if (connection.isOpen() && Admission.workerOf(connection) == null) {
                 Admission.inBackground(
@@ -97,6 +119,8 @@ public class PushEndpoint {
 
     @OnClose
     Uni<Void> onClose(WebSocketConnection connection) {
+        WorkerGrant grant = Admission.grantOf(connection);
+        limits.closed(grant == null ? null : grant.workerId());
         Worker worker = Admission.workerOf(connection);
         if (worker != null) {
             Log.infof("[%s] offline (%s)", worker, connection.closeReason());

@@ -30,7 +30,7 @@ class SeedHandler {
             return Uni.createFrom().voidItem();
         }
         String workerId = frame.strip();
-        Admission.Result check = admission.check(workerId);
+        Admission.Result check = admission.check(workerId, connection);
         if (!check.admitted()) {
             return Admission.close(connection, check.refusal());
         }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.logging.Log;
+import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.taskcenter.config.TaskCenterConfig;
@@ -21,6 +22,7 @@ import io.taskcenter.protocol.v1.WorkerFrame;
 import io.taskcenter.protocol.v1.WorkerFrames;
 import io.taskcenter.registry.TaskTypes;
 import io.taskcenter.registry.Worker;
+import io.taskcenter.security.WorkerGrant;
 
 /**
  * Protocol v1 ({@code docs/protocol.md}): a {@code hello} first, answered with {@code welcome} or a close;
@@ -36,6 +38,9 @@ class V1Handler {
     private final ServiceFrames frames;
     private final int maxCapacity;
     private final Duration heartbeatTimeout;
+    private final int maxBadFrames;
+
+    private static final TypedKey<Integer> BAD_FRAMES = new TypedKey<>("taskcenter.bad-frames");
 
     V1Handler(Admission admission, Dispatcher dispatcher, ObjectMapper mapper, TaskCenterConfig config) {
         this.admission = admission;
@@ -44,6 +49,7 @@ class V1Handler {
         this.frames = new ServiceFrames(mapper);
         this.maxCapacity = config.dispatch().maxCapacity();
         this.heartbeatTimeout = config.heartbeat().timeout();
+        this.maxBadFrames = config.limits().maxBadFrames();
     }
 
     Uni<Void> onText(String text, WebSocketConnection connection) {
@@ -59,7 +65,7 @@ class V1Handler {
                         : CloseReasons.invalidHello(e.getMessage()));
             }
             Log.debugf("[%s] sent a frame it gets an error for: %s", worker, e.getMessage());
-            return connection.sendText(frames.error(e.code(), e.getMessage(), null));
+            return answerBadFrame(connection, frames.error(e.code(), e.getMessage(), null));
         }
         if (worker == null) {
             return frame instanceof WorkerFrame.Hello hello
@@ -74,12 +80,22 @@ class V1Handler {
     }
 
     private Uni<Void> hello(WorkerFrame.Hello hello, WebSocketConnection connection) {
-        Admission.Result check = admission.check(hello.workerId());
+        Admission.Result check = admission.check(hello.workerId(), connection);
         if (!check.admitted()) {
             return Admission.close(connection, check.refusal());
         }
         if (hello.capacity() < 1 || hello.capacity() > maxCapacity) {
             return Admission.close(connection, CloseReasons.capacityOutOfRange(hello.capacity(), maxCapacity));
+        }
+        WorkerGrant grant = Admission.grantOf(connection);
+        if (grant != null && hello.capacity() > grant.maxCapacity()) {
+            return Admission.close(connection, CloseReasons.capacityNotGranted(hello.capacity(), grant.maxCapacity()));
+        }
+        Set<Integer> notGranted = hello.taskTypes().stream()
+                .filter(type -> grant != null && !grant.allows(type))
+                .collect(Collectors.toSet());
+        if (!notGranted.isEmpty()) {
+            return Admission.close(connection, CloseReasons.typesNotGranted(notGranted));
         }
         Set<Integer> refused = hello.taskTypes().stream()
                 .filter(type -> !check.types().accepts(type))
@@ -93,6 +109,17 @@ class V1Handler {
         return connection.sendText(frames.welcome(hello.workerId(), hello.taskTypes(), hello.capacity(),
                 heartbeatTimeout.toMillis()))
                 .invoke(() -> admission.admit(worker, connection));
+    }
+
+    /** Answers a frame the service cannot act on, and closes a connection that keeps sending them. */
+    private Uni<Void> answerBadFrame(WebSocketConnection connection, String error) {
+        Integer before = connection.userData().get(BAD_FRAMES);
+        int count = before == null ? 1 : before + 1;
+        connection.userData().put(BAD_FRAMES, count);
+        if (count > maxBadFrames) {
+            return Admission.close(connection, CloseReasons.tooManyBadFrames(maxBadFrames));
+        }
+        return connection.sendText(error);
     }
 
     private Uni<Void> report(Worker worker, WorkerFrame frame, WebSocketConnection connection) {
@@ -116,7 +143,7 @@ class V1Handler {
                         "the deadline of this task passed; it was returned to the queue", taskId));
             case UNKNOWN_TASK:
                 Log.debugf("[%s] report for task %s, which it does not hold", worker, taskId);
-                return connection.sendText(frames.error(ServiceFrames.UNKNOWN_TASK,
+                return answerBadFrame(connection, frames.error(ServiceFrames.UNKNOWN_TASK,
                         "this connection does not hold that task", taskId));
             default:
                 return Uni.createFrom().voidItem();

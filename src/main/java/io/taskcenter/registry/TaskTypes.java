@@ -2,6 +2,7 @@ package io.taskcenter.registry;
 
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The task types one worker takes: a list of types, every type, or every type no worker is configured for
@@ -34,6 +35,14 @@ public final class TaskTypes {
     /** Every type that is not in {@code named}, the types configuration lists by number. */
     static TaskTypes otherThan(Set<Integer> named) {
         return new TaskTypes(Kind.OTHER, named);
+    }
+
+    /** The types of these that {@code allowed} also lists; all of these if {@code allowed} is null. */
+    public TaskTypes restrictedTo(Set<Integer> allowed) {
+        if (allowed == null) {
+            return this;
+        }
+        return of(allowed.stream().filter(this::accepts).collect(Collectors.toSet()));
     }
 
     public boolean accepts(int taskType) {

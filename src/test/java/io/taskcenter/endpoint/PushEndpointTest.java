@@ -2,25 +2,17 @@ package io.taskcenter.endpoint;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.taskcenter.registry.WorkerRegistry;
-import io.taskcenter.support.Broker;
-import io.taskcenter.support.Fleet;
+import io.taskcenter.support.QuarkusBrokerTest;
 import io.taskcenter.support.TestWorker;
 import io.taskcenter.support.TestWorker.Close;
 
@@ -28,25 +20,7 @@ import io.taskcenter.support.TestWorker.Close;
  * The seed protocol at {@code /push}: who may connect, and how every refusal is answered.
  */
 @QuarkusTest
-class PushEndpointTest {
-
-    @TestHTTPResource("/push")
-    URI push;
-
-    @Inject
-    WorkerRegistry registry;
-
-    Fleet fleet;
-
-    @BeforeEach
-    void connectFleet() {
-        fleet = new Fleet(push, registry);
-    }
-
-    @AfterEach
-    void disconnectFleet() {
-        fleet.close();
-    }
+class PushEndpointTest extends QuarkusBrokerTest {
 
     @Test
     void newConnectionWithSameIdReplacesTheOldOneAndOnlyItReceivesTasks() throws Exception {
@@ -56,10 +30,7 @@ class PushEndpointTest {
         assertThat(first.awaitClose()).isEqualTo(new Close(1000, "A new client with same id was connected!"));
         assertThat(second.isClosed()).isFalse();
 
-        try (Broker broker = Broker.connect()) {
-            broker.purge();
-            broker.publish("{\"TaskName\":\"after-replacement\",\"TaskType\":1}");
-        }
+        broker.publish(task("after-replacement", 1));
         assertThat(second.poll(TestWorker.TIMEOUT)).isEqualTo("after-replacement");
         assertThat(first.drain()).isEmpty();
     }
@@ -114,10 +85,7 @@ class PushEndpointTest {
         TestWorker worker = fleet.connect("3");
         worker.send("hello again").send("{\"type\":\"done\"}");
 
-        try (Broker broker = Broker.connect()) {
-            broker.purge();
-            broker.publish("{\"TaskName\":\"still-here\",\"TaskType\":1}");
-        }
+        broker.publish(task("still-here", 1));
         assertThat(worker.poll(TestWorker.TIMEOUT)).isEqualTo("still-here");
         assertThat(registry.find("3")).isPresent();
     }

@@ -45,7 +45,9 @@ class ShutdownIT {
                 CHANNEL + "dead-letter-exchange", "it.shutdown.tasks.dlx",
                 CHANNEL + "dead-letter-routing-key", "it.shutdown.tasks",
                 CHANNEL + "dead-letter-queue-name", "it.shutdown.tasks.dead",
-                "taskcenter.shutdown.drain-timeout", DRAIN.toMillis() + "ms"));
+                "taskcenter.shutdown.drain-timeout", DRAIN.toMillis() + "ms",
+                // What is tested here is the drain; WorkerSecurityTest covers the tokens.
+                "taskcenter.auth.enabled", "false"));
         broker.purge();
     }
 

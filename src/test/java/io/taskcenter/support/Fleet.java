@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,8 +51,29 @@ public final class Fleet implements AutoCloseable {
 
     /** As {@link #connectV1(String, int, int...)}, through {@code via} (a proxy in front of the service). */
     public V1Worker connectV1(URI via, String workerId, int capacity, int... taskTypes) throws InterruptedException {
+        return connectV1(via, Map.of(), workerId, capacity, taskTypes);
+    }
+
+    /** As {@link #connectV1(String, int, int...)}, presenting {@code token} on the upgrade. */
+    public V1Worker connectV1As(String token, String workerId, int capacity, int... taskTypes)
+            throws InterruptedException {
+        return connectV1(endpoint, Tokens.bearer(token), workerId, capacity, taskTypes);
+    }
+
+    /** Opens a v1 socket with {@code token} that has sent nothing yet. */
+    public V1Worker openV1As(String token) {
+        return new V1Worker(track(TestWorker.open(endpoint, Tokens.bearer(token), V1Worker.SUBPROTOCOL)));
+    }
+
+    /** Opens a seed socket with {@code token} that has sent nothing yet. */
+    public TestWorker openAs(String token) {
+        return track(TestWorker.open(endpoint, Tokens.bearer(token)));
+    }
+
+    private V1Worker connectV1(URI via, Map<String, String> headers, String workerId, int capacity, int... taskTypes)
+            throws InterruptedException {
         Worker previous = registry.find(workerId).orElse(null);
-        V1Worker worker = new V1Worker(track(TestWorker.open(via, V1Worker.SUBPROTOCOL)));
+        V1Worker worker = new V1Worker(track(TestWorker.open(via, headers, V1Worker.SUBPROTOCOL)));
         worker.send(V1Worker.hello(workerId, capacity, taskTypes));
         JsonNode welcome = worker.next(TestWorker.TIMEOUT);
         assertThat(welcome.path("type").asText()).as("answer to hello: " + welcome).isEqualTo("welcome");

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,8 +33,9 @@ public final class TestWorker implements WebSocket.Listener, AutoCloseable {
     public record Close(int code, String reason) {
     }
 
-    private TestWorker(URI endpoint, String... subprotocols) {
+    private TestWorker(URI endpoint, Map<String, String> headers, String... subprotocols) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+        headers.forEach(builder::header);
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
@@ -45,7 +47,12 @@ public final class TestWorker implements WebSocket.Listener, AutoCloseable {
 
     /** Opens a socket that has not said anything yet, offering {@code subprotocols}. */
     public static TestWorker open(URI endpoint, String... subprotocols) {
-        return new TestWorker(endpoint, subprotocols);
+        return new TestWorker(endpoint, Map.of(), subprotocols);
+    }
+
+    /** Opens a socket with extra handshake headers, such as {@code Authorization}. */
+    public static TestWorker open(URI endpoint, Map<String, String> headers, String... subprotocols) {
+        return new TestWorker(endpoint, headers, subprotocols);
     }
 
     /** Opens a socket and sends {@code workerId} as its first frame, as seed workers do. */
