@@ -140,22 +140,15 @@ public class Dispatcher {
 
     /** A v1 worker reports a task done: reply to the producer if asked, then ack. */
     public Report completed(Worker worker, String taskId, JsonNode result) {
-        Assignment assignment;
-        List<Assignment> handovers;
-        synchronized (this) {
-            WorkerSlots holder = slots.get(worker);
-            assignment = holder == null ? null : holder.get(taskId);
-            if (assignment == null) {
-                return unheld(holder, taskId);
-            }
-            finish(assignment);
-            settling++;
-            handovers = assignWaiting();
+        Reported reported = takeReported(worker, taskId);
+        Assignment assignment = reported.assignment();
+        if (assignment == null) {
+            return reported.report();
         }
         stats.completed(assignment.task.type(), Duration.ofNanos(System.nanoTime() - assignment.writtenNanos));
         Log.debugf("[%s] done by %s", assignment.delivery, worker);
         replies.done(assignment.delivery, result).subscribe().with(replied -> settled(assignment.delivery::ack));
-        handOver(handovers);
+        handOver(reported.handovers());
         return Report.ACCEPTED;
     }
 
@@ -164,17 +157,10 @@ public class Dispatcher {
      * and attempts remain; otherwise reply to the producer if asked, then dead-letter it.
      */
     public Report failed(Worker worker, String taskId, String error, boolean retry) {
-        Assignment assignment;
-        List<Assignment> handovers;
-        synchronized (this) {
-            WorkerSlots holder = slots.get(worker);
-            assignment = holder == null ? null : holder.get(taskId);
-            if (assignment == null) {
-                return unheld(holder, taskId);
-            }
-            finish(assignment);
-            settling++;
-            handovers = assignWaiting();
+        Reported reported = takeReported(worker, taskId);
+        Assignment assignment = reported.assignment();
+        if (assignment == null) {
+            return reported.report();
         }
         stats.failed(assignment.task.type());
         Delivery delivery = assignment.delivery;
@@ -186,8 +172,24 @@ public class Dispatcher {
             DeadLetterReason reason = retry ? DeadLetterReason.ATTEMPTS_EXHAUSTED : DeadLetterReason.FAILED;
             replies.failed(delivery, error).subscribe().with(replied -> settled(() -> delivery.deadLetter(reason, why)));
         }
-        handOver(handovers);
+        handOver(reported.handovers());
         return Report.ACCEPTED;
+    }
+
+    /** The task a report is about, taken off its worker, or why there is none; and what its slot lets out. */
+    private record Reported(Assignment assignment, Report report, List<Assignment> handovers) {
+    }
+
+    private synchronized Reported takeReported(Worker worker, String taskId) {
+        WorkerSlots holder = slots.get(worker);
+        Assignment assignment = holder == null ? null : holder.get(taskId);
+        if (assignment == null) {
+            return new Reported(null, unheld(holder, taskId), List.of());
+        }
+        finish(assignment);
+        // Until its ack or nack is made, a drain must wait for it.
+        settling++;
+        return new Reported(assignment, Report.ACCEPTED, assignWaiting());
     }
 
     /** A v1 worker is still on a task: its deadline starts again. */

@@ -1,67 +1,28 @@
 package io.taskcenter.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.taskcenter.registry.WorkerRegistry;
-import io.taskcenter.support.Broker;
-import io.taskcenter.support.Fleet;
+import io.taskcenter.support.QuarkusBrokerTest;
 import io.taskcenter.support.TestWorker;
 
 /**
  * Tasks published to RabbitMQ reach the right seed workers, in the seed's text format.
  */
 @QuarkusTest
-class SeedDispatchTest {
+class SeedDispatchTest extends QuarkusBrokerTest {
 
     /** Long enough to be sure a frame is not coming, short enough to keep the suite fast. */
     private static final Duration QUIET = Duration.ofMillis(500);
-
-    @TestHTTPResource("/push")
-    URI push;
-
-    @Inject
-    WorkerRegistry registry;
-
-    static Broker broker;
-    Fleet fleet;
-
-    @BeforeAll
-    static void connectBroker() {
-        broker = Broker.connect();
-    }
-
-    @AfterAll
-    static void closeBroker() throws Exception {
-        broker.close();
-    }
-
-    @BeforeEach
-    void start() {
-        broker.purge();
-        fleet = new Fleet(push, registry);
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
-    }
 
     @Test
     void dispatchesTypeOneTasksByNameOnlyToWorkersOneAndThree() throws Exception {
@@ -109,18 +70,22 @@ class SeedDispatchTest {
     }
 
     @Test
-    void takesTurnsAmongEligibleWorkers() throws Exception {
+    void equallyIdleWorkersTakeTurns() throws Exception {
         TestWorker one = fleet.connect("1");
         TestWorker three = fleet.connect("3");
+        long acked = stats.ackedCount();
 
+        Map<TestWorker, List<String>> byWorker = Map.of(one, new ArrayList<>(), three, new ArrayList<>());
         for (int i = 0; i < 20; i++) {
-            broker.publish("{\"TaskName\":\"turn-" + i + "\",\"TaskType\":1}");
+            broker.publish(task("turn-" + i, 1));
+            receive(1, one, three).forEach((worker, frames) -> byWorker.get(worker).addAll(frames));
+            // Acked once its slot is free again: the next task finds both workers idle.
+            long expected = acked + i + 1;
+            await().atMost(TestWorker.TIMEOUT).until(() -> stats.ackedCount() == expected);
         }
 
-        Map<TestWorker, List<String>> byWorker = receive(20, one, three);
-        // Round robin: each gets its share, give or take the one where the turn started.
-        assertThat(byWorker.get(one)).hasSizeBetween(9, 11);
-        assertThat(byWorker.get(three)).hasSizeBetween(9, 11);
+        assertThat(byWorker.get(one)).hasSize(10);
+        assertThat(byWorker.get(three)).hasSize(10);
     }
 
     /** Polls {@code workers} until {@code count} frames have arrived between them; returns who got what. */

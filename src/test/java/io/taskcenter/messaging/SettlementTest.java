@@ -3,7 +3,6 @@ package io.taskcenter.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -11,24 +10,17 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.rabbitmq.client.GetResponse;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.Worker;
 import io.taskcenter.registry.WorkerPolicy;
-import io.taskcenter.registry.WorkerRegistry;
-import io.taskcenter.stats.TaskStats;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.DeadSocket;
-import io.taskcenter.support.Fleet;
+import io.taskcenter.support.QuarkusBrokerTest;
 import io.taskcenter.support.TestWorker;
 
 /**
@@ -36,51 +28,21 @@ import io.taskcenter.support.TestWorker;
  * dead-lettered when nobody takes it, dead-lettered at once when it is not a task.
  */
 @QuarkusTest
-class SettlementTest {
+class SettlementTest extends QuarkusBrokerTest {
 
     private static final Duration SETTLED = Duration.ofSeconds(15);
-
-    @TestHTTPResource("/push")
-    URI push;
-
-    @Inject
-    WorkerRegistry registry;
 
     @Inject
     WorkerPolicy policy;
 
-    @Inject
-    Dispatcher dispatcher;
-
-    @Inject
-    TaskStats stats;
-
-    static Broker broker;
-    Fleet fleet;
     Worker deadWorker;
 
-    @BeforeAll
-    static void connectBroker() {
-        broker = Broker.connect();
-    }
-
-    @AfterAll
-    static void closeBroker() throws Exception {
-        broker.close();
-    }
-
-    @BeforeEach
-    void start() {
-        broker.purge();
-        fleet = new Fleet(push, registry);
-    }
-
+    /** Runs before the base class waits for nobody to be online. */
     @AfterEach
-    void stop() {
+    void takeDeadWorkerOffline() {
         if (deadWorker != null) {
             dispatcher.offline(deadWorker);
         }
-        fleet.close();
     }
 
     @Test

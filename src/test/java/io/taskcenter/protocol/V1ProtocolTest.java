@@ -2,27 +2,17 @@ package io.taskcenter.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.rabbitmq.client.AMQP;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.taskcenter.registry.WorkerRegistry;
-import io.taskcenter.support.Broker;
-import io.taskcenter.support.Fleet;
+import io.taskcenter.support.QuarkusBrokerTest;
 import io.taskcenter.support.TestWorker;
 import io.taskcenter.support.TestWorker.Close;
 import io.taskcenter.support.V1Worker;
@@ -32,37 +22,7 @@ import io.taskcenter.support.V1Worker;
  * service cannot act on.
  */
 @QuarkusTest
-class V1ProtocolTest {
-
-    @TestHTTPResource("/push")
-    URI push;
-
-    @Inject
-    WorkerRegistry registry;
-
-    static Broker broker;
-    Fleet fleet;
-
-    @BeforeAll
-    static void connectBroker() {
-        broker = Broker.connect();
-    }
-
-    @AfterAll
-    static void closeBroker() throws Exception {
-        broker.close();
-    }
-
-    @BeforeEach
-    void start() {
-        broker.purge();
-        fleet = new Fleet(push, registry);
-    }
-
-    @AfterEach
-    void stop() {
-        fleet.close();
-    }
+class V1ProtocolTest extends QuarkusBrokerTest {
 
     @Test
     void welcomesAHelloWithTheEffectiveCapacityAndTypes() throws Exception {
