@@ -32,6 +32,9 @@ import io.taskcenter.security.WorkerGrant;
 @ApplicationScoped
 class V1Handler {
 
+    /** How many frames of this connection got an error answer. */
+    private static final TypedKey<Integer> BAD_FRAMES = new TypedKey<>("taskcenter.bad-frames");
+
     private final Admission admission;
     private final Dispatcher dispatcher;
     private final WorkerFrames reader;
@@ -39,8 +42,6 @@ class V1Handler {
     private final int maxCapacity;
     private final Duration heartbeatTimeout;
     private final int maxBadFrames;
-
-    private static final TypedKey<Integer> BAD_FRAMES = new TypedKey<>("taskcenter.bad-frames");
 
     V1Handler(Admission admission, Dispatcher dispatcher, ObjectMapper mapper, TaskCenterConfig config) {
         this.admission = admission;

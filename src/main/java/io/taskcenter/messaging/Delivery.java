@@ -120,18 +120,13 @@ public final class Delivery {
         }
     }
 
-    /**
-     * The attempt did not complete the task: requeue it for another attempt, unless this was the last one.
-     *
-     * @return whether the task was dead-lettered
-     */
-    public boolean retryOrDeadLetter(String why, int maxAttempts) {
+    /** The attempt did not complete the task: requeue it for another attempt, unless this was the last one. */
+    public void retryOrDeadLetter(String why, int maxAttempts) {
         if (attempt() >= maxAttempts) {
             deadLetter(DeadLetterReason.ATTEMPTS_EXHAUSTED, "attempt " + attempt() + " of " + maxAttempts + ": " + why);
-            return true;
+        } else {
+            requeue("attempt " + attempt() + " of " + maxAttempts + ": " + why);
         }
-        requeue("attempt " + attempt() + " of " + maxAttempts + ": " + why);
-        return false;
     }
 
     /** The task will never be handed over or completed: route it to the dead-letter queue. */

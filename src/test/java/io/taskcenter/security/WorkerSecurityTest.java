@@ -59,7 +59,9 @@ class WorkerSecurityTest extends QuarkusBrokerTest {
                     "taskcenter.limits.max-connections-per-worker", "2",
                     "taskcenter.limits.connections-per-second-per-address", "40",
                     "taskcenter.limits.max-bad-frames", "3",
-                    "taskcenter.limits.allowed-origins", "https://ops.example.com");
+                    "taskcenter.limits.allowed-origins", "https://ops.example.com",
+                    // The limit tests hold sockets open without a hello; on a slow machine 1 s closes them first.
+                    "taskcenter.hello-timeout", "60s");
         }
     }
 
