@@ -17,7 +17,8 @@ import io.taskcenter.task.Task;
 import io.taskcenter.task.TaskParser;
 
 /**
- * Consumes the task queue. Every message ends in exactly one settlement, made by {@link Delivery}:
+ * Consumes the task queue. Every message ends in exactly one settlement, made by {@link Delivery}, unless its
+ * channel closes first, in which case the broker takes it back and nothing may settle it:
  * <ul>
  * <li>ack, once a seed worker's socket took the task, or a v1 worker reported it {@code done};</li>
  * <li>nack with requeue, when no eligible worker took it on its first delivery, when its worker was lost or
