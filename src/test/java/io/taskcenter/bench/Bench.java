@@ -1,0 +1,688 @@
+package io.taskcenter.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.WebSocket;
+
+/**
+ * The benchmark harness: starts the packaged service jar against the local RabbitMQ, drives it with simulated
+ * workers and a confirming producer from this process, and measures the same load against plain AMQP consumers
+ * (the broker's own ceiling) in the same run. Run it with {@code ./mvnw -Pbench verify}; see README
+ * "Performance". Nothing here asserts on timings.
+ */
+public final class Bench {
+
+    /** Sizes; {@code -Dbench.quick=true} shrinks them for a few-minute run, {@code bench.smoke} to seconds. */
+    static final class Sizes {
+        private static final ThreadLocal<java.util.Properties> SOURCE = ThreadLocal.withInitial(System::getProperties);
+        final java.util.Properties p = SOURCE.get();
+        final String prefix = p.getProperty("bench.prefix", "bench");
+        final boolean quick = bool("bench.quick");
+        final boolean smoke = bool("bench.smoke");
+        final int tasks = integer("bench.tasks", smoke ? 300 : quick ? 20_000 : 200_000);
+        final int[] workerCounts = ints("bench.workers", smoke ? "2" : "4,16");
+        final int prefetch = integer("bench.prefetch", 256);
+        final int v1Capacity = integer("bench.v1.capacity", 64);
+        final int[] rates = ints("bench.rates", smoke ? "200" : "1000,5000");
+        final int latencySeconds = integer("bench.latency.seconds", smoke ? 2 : quick ? 10 : 30);
+        final int latencyWorkers = integer("bench.latency.workers", smoke ? 2 : 4);
+        final int scaleWorkers = integer("bench.scale.workers", smoke ? 50 : quick ? 2_000 : 10_000);
+        final int probeTasks = integer("bench.scale.probe.tasks", smoke ? 10 : quick ? 100 : 300);
+        final int churnTasks = integer("bench.churn.tasks", smoke ? 300 : quick ? 10_000 : 50_000);
+        final int churnPerSecond = integer("bench.churn.rate", 200);
+        final int churnLifetimeMs = integer("bench.churn.lifetime.ms", 250);
+        final int repeat = integer("bench.repeat", 1);
+        final boolean jfr = bool("bench.jfr");
+        final Path out = Path.of(p.getProperty("bench.out", "target/bench"));
+        /** Which scenarios to run: a comma-separated subset of throughput,latency,churn,scale. */
+        final List<String> scenarios = List.of(p.getProperty("bench.scenarios", "throughput,latency,churn,scale")
+                .split(","));
+        final String rabbitHost = p.getProperty("bench.rabbit.host", "127.0.0.1");
+        final int rabbitPort = integer("bench.rabbit.port", 5672);
+        final String rabbitUser = p.getProperty("bench.rabbit.user", "guest");
+        final String rabbitPassword = p.getProperty("bench.rabbit.password", "guest");
+        final List<String> serviceJvm = List.of(p.getProperty("bench.service.jvm",
+                "-Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20").trim().split("\\s+"));
+
+        /** Sizes from {@code properties} instead of the system properties (the smoke test). */
+        static Sizes of(java.util.Properties properties) {
+            SOURCE.set(properties);
+            try {
+                return new Sizes();
+            } finally {
+                SOURCE.remove();
+            }
+        }
+
+        String exchange() { return prefix + ".tasks"; }
+        String queue() { return prefix + ".tasks"; }
+        String dlx() { return prefix + ".tasks.dlx"; }
+        String dlq() { return prefix + ".tasks.dead"; }
+        String baselineExchange() { return prefix + ".baseline"; }
+        String baselineQueue() { return prefix + ".baseline"; }
+
+        private boolean bool(String key) {
+            return Boolean.parseBoolean(p.getProperty(key, "false"));
+        }
+
+        private int integer(String key, int def) {
+            String v = p.getProperty(key);
+            return v == null ? def : Integer.parseInt(v.trim());
+        }
+
+        private int[] ints(String key, String def) {
+            return Arrays.stream(p.getProperty(key, def).split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
+                    .toArray();
+        }
+    }
+
+    final Sizes s;
+    final Amqp amqp;
+    final Map<String, Object> env = new LinkedHashMap<>();
+    final List<Map<String, Double>> runs = new ArrayList<>();
+    final Map<String, List<String>> hotspots = new LinkedHashMap<>();
+    Map<String, Double> m;
+    ServiceUnderTest service;
+    Workers workers;
+
+    Bench(Sizes sizes) throws Exception {
+        this.s = sizes;
+        this.amqp = new Amqp(s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Load every bench class now: the working tree's target/test-classes may be rebuilt (or cleaned) by
+        // another build while a long run is going, and a class first needed at the end would then be missing.
+        for (Class<?> c : List.of(Report.class, HotSpots.class, LatencySink.class, Result.class, Amqp.Publisher.class,
+                Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class)) {
+            Class.forName(c.getName(), true, Bench.class.getClassLoader());
+        }
+        Result result = run(new Sizes());
+        System.exit(result.ok ? 0 : 1);
+    }
+
+    /** What a run produced, for the smoke test. */
+    record Result(boolean ok, Map<String, Double> median, Path json) {
+    }
+
+    static Result run(Sizes sizes) throws Exception {
+        Bench bench = new Bench(sizes);
+        try {
+            return bench.all();
+        } finally {
+            bench.cleanUp();
+            bench.amqp.close();
+        }
+    }
+
+    Result all() throws Exception {
+        Files.createDirectories(s.out);
+        cleanUp();
+        Path workersFile = writeWorkerConfig();
+        Path jar = ServiceUnderTest.snapshot(s.out);
+        env.put("date", java.time.Instant.now().toString());
+        env.put("mode", s.smoke ? "smoke" : s.quick ? "quick" : "full");
+        env.put("javaVersion", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        env.put("cpus", Runtime.getRuntime().availableProcessors());
+        env.put("rabbitmq", amqpServerVersion());
+        env.put("serviceJvmArgs", String.join(" ", s.serviceJvm));
+        env.put("loadavgStart", loadavg());
+        env.put("sizes", Map.of("tasks", s.tasks, "prefetch", s.prefetch, "v1Capacity", s.v1Capacity,
+                "latencySeconds", s.latencySeconds, "scaleWorkers", s.scaleWorkers, "churnTasks", s.churnTasks,
+                "churnPerSecond", s.churnPerSecond, "repeat", s.repeat));
+        boolean ok = true;
+        for (int r = 1; r <= s.repeat; r++) {
+            m = new LinkedHashMap<>();
+            runs.add(m);
+            log("=== run " + r + "/" + s.repeat + " ===");
+            service = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
+            workers = new Workers(service.port);
+            try {
+                if (r == 1) {
+                    String flags = service.jcmd("VM.flags");
+                    env.put("serviceVmFlags", flags.substring(flags.indexOf('\n') + 1).trim());
+                    env.put("serviceCommand", String.join(" ", service.command));
+                }
+                warmUp();
+                if (s.scenarios.contains("throughput")) {
+                    throughput();
+                }
+                if (s.scenarios.contains("latency")) {
+                    latency();
+                }
+                if (s.scenarios.contains("churn")) {
+                    churn();
+                }
+                if (s.scenarios.contains("scale")) {
+                    // a fresh service for the connection scale, so its RSS growth is not hidden in heap the
+                    // throughput runs already committed
+                    workers.close();
+                    service.close();
+                    service = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
+                    workers = new Workers(service.port);
+                    scale();
+                }
+            } catch (Exception e) {
+                ok = false;
+                log("run " + r + " failed: " + e);
+                e.printStackTrace();
+                log("service output tail:\n" + service.lastOutput());
+            } finally {
+                workers.close();
+                service.close();
+            }
+        }
+        env.put("loadavgEnd", loadavg());
+        Map<String, Double> median = Report.median(runs);
+        Path json = Report.write(s, env, runs, median, hotspots);
+        return new Result(ok, median, json);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Setup
+
+    Map<String, String> serviceSettings(Path workersFile) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String p = "mp.messaging.incoming.tasks.";
+        settings.put(p + "exchange.name", s.exchange());
+        settings.put(p + "queue.name", s.queue());
+        settings.put(p + "dead-letter-exchange", s.dlx());
+        settings.put(p + "dead-letter-routing-key", s.queue());
+        settings.put(p + "dead-letter-queue-name", s.dlq());
+        settings.put(p + "max-outstanding-messages", String.valueOf(s.prefetch));
+        settings.put("rabbitmq-host", s.rabbitHost);
+        settings.put("rabbitmq-port", String.valueOf(s.rabbitPort));
+        settings.put("rabbitmq-username", s.rabbitUser);
+        settings.put("rabbitmq-password", s.rabbitPassword);
+        settings.put("quarkus.config.locations", workersFile.toAbsolutePath().toUri().toString());
+        settings.put("taskcenter.shutdown.drain-timeout", "2s");
+        // The bench measures dispatch, not the upgrade's authentication or the per-address connection limits (in
+        // the code being written alongside): turn those off, and let unknown keys pass for builds without them.
+        settings.put("taskcenter.auth.enabled", "false");
+        settings.put("taskcenter.limits.connections-per-second-per-address", "1000000");
+        settings.put("taskcenter.limits.max-connections", "100000");
+        settings.put("smallrye.config.mapping.validate-unknown", "false");
+        return settings;
+    }
+
+    /** Worker ids: w1..wN take type 1 (throughput, latency, scale), c1..c1000 type 1 (churn), probe type 7. */
+    Path writeWorkerConfig() throws IOException {
+        int max = Math.max(s.scaleWorkers, Arrays.stream(s.workerCounts).max().orElse(16));
+        StringBuilder b = new StringBuilder("# generated by io.taskcenter.bench.Bench\n");
+        for (int i = 1; i <= max; i++) {
+            b.append("taskcenter.workers.\"w").append(i).append("\".task-types=1\n");
+        }
+        for (int i = 1; i <= 1000; i++) {
+            b.append("taskcenter.workers.\"c").append(i).append("\".task-types=1\n");
+        }
+        b.append("taskcenter.workers.\"probe\".task-types=7\n");
+        Path file = s.out.resolve("workers.properties");
+        Files.writeString(file, b.toString());
+        return file;
+    }
+
+    void cleanUp() {
+        amqp.deleteQueues(s.queue(), s.dlq(), s.baselineQueue());
+        amqp.deleteExchanges(s.exchange(), s.dlx(), s.baselineExchange());
+    }
+
+    /** A few thousand tasks through both paths so the JITs of service and bench have compiled the hot code. */
+    void warmUp() throws Exception {
+        int n = s.smoke ? 100 : Math.min(s.tasks / 4, 20_000);
+        log("warm-up: " + n + " tasks each way");
+        serviceThroughput("seed", 4, n, false);
+        serviceThroughput("v1", 4, n, false);
+        baselineThroughput(4, n, false);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // (1) Throughput
+
+    void throughput() throws Exception {
+        for (int n : s.workerCounts) {
+            double base = baselineThroughput(n, s.tasks, true);
+            for (String proto : List.of("seed", "v1")) {
+                boolean jfr = s.jfr && runs.size() == 1;
+                if (jfr) {
+                    service.jcmd("JFR.start", "name=bench-" + proto + n, "settings=profile");
+                }
+                double svc = serviceThroughput(proto, n, s.tasks, true);
+                if (jfr) {
+                    Path file = s.out.resolve("service-" + proto + "-" + n + ".jfr").toAbsolutePath();
+                    service.jcmd("JFR.stop", "name=bench-" + proto + n, "filename=" + file);
+                    hotspots.put(proto + "-" + n, HotSpots.analyze(file));
+                }
+                m.put("throughput." + proto + "." + n + ".ratio", svc / base);
+            }
+        }
+    }
+
+    double serviceThroughput(String proto, int n, int tasks, boolean record) throws Exception {
+        AtomicLong count = new AtomicLong();
+        AtomicLong end = new AtomicLong();
+        CountDownLatch all = new CountDownLatch(1);
+        Amqp.Sink sink = (name, now) -> {
+            if (count.incrementAndGet() == tasks) {
+                end.set(now);
+                all.countDown();
+            }
+        };
+        List<WebSocket> sockets = connect(proto, n, 1, sink);
+        awaitOnline(n);
+        long acked0 = service.stat("acked");
+        long cpu0 = service.cpuTicks();
+        long start = publish(s.exchange(), tasks, 1, 0);
+        boolean finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
+        long cpu1 = service.cpuTicks();
+        long elapsed = (finished ? end.get() : System.nanoTime()) - start;
+        awaitStat("acked", acked0 + tasks, 30);
+        long acked = service.stat("acked") - acked0;
+        close(sockets);
+        awaitOnline(0);
+        double rate = count.get() / (elapsed / 1e9);
+        if (record) {
+            String k = "throughput." + proto + "." + n;
+            m.put(k + ".service", rate);
+            m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
+            m.put(k + ".missing", (double) (tasks - count.get()));
+            m.put(k + ".unacked", (double) (tasks - acked));
+            log(String.format("throughput %-4s %2d workers: %,.0f tasks/s, service CPU %.1f ms/1000 tasks%s", proto,
+                    n, rate, (cpu1 - cpu0) * 10.0 * 1000 / tasks, finished ? "" : " (INCOMPLETE " + count + ")"));
+        }
+        if (!finished) {
+            amqp.purge(s.queue());
+        }
+        return rate;
+    }
+
+    double baselineThroughput(int n, int tasks, boolean record) throws Exception {
+        amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
+        amqp.purge(s.baselineQueue());
+        AtomicLong count = new AtomicLong();
+        AtomicLong end = new AtomicLong();
+        CountDownLatch all = new CountDownLatch(1);
+        Amqp.Sink sink = (name, now) -> {
+            if (count.incrementAndGet() == tasks) {
+                end.set(now);
+                all.countDown();
+            }
+        };
+        boolean finished;
+        long start;
+        try (var consumers = new Amqp.BaselineConsumers(amqp, s.baselineQueue(), n, s.prefetch, sink)) {
+            start = publish(s.baselineExchange(), tasks, 1, 0);
+            finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
+        }
+        long elapsed = (finished ? end.get() : System.nanoTime()) - start;
+        double rate = count.get() / (elapsed / 1e9);
+        if (record) {
+            m.put("throughput.baseline." + n, rate);
+            log(String.format("throughput base %2d consumers: %,.0f msgs/s", n, rate));
+        }
+        return rate;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // (2) Latency at fixed rates
+
+    void latency() throws Exception {
+        for (int rate : s.rates) {
+            int total = rate * s.latencySeconds;
+            record("latency.baseline." + rate, baselineLatency(rate, total));
+            for (String proto : List.of("seed", "v1")) {
+                record("latency." + proto + "." + rate, serviceLatency(proto, rate, total));
+            }
+        }
+    }
+
+    void record(String key, long[] micros) {
+        m.put(key + ".p50", pct(micros, 50) / 1000.0);
+        m.put(key + ".p99", pct(micros, 99) / 1000.0);
+        m.put(key + ".p999", pct(micros, 99.9) / 1000.0);
+        m.put(key + ".max", micros.length == 0 ? Double.NaN : micros[micros.length - 1] / 1000.0);
+        log(String.format("%-24s p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (n=%d)", key, m.get(key + ".p50"),
+                m.get(key + ".p99"), m.get(key + ".p999"), micros.length));
+    }
+
+    /** A sink that keeps the latency of every task after the first 10% (warm-up), in microseconds. */
+    static final class LatencySink implements Amqp.Sink {
+        final long[] micros;
+        final int skip;
+        final AtomicInteger seen = new AtomicInteger();
+        final AtomicInteger kept = new AtomicInteger();
+        final CountDownLatch all = new CountDownLatch(1);
+        final int total;
+
+        LatencySink(int total) {
+            this.total = total;
+            this.skip = total / 10;
+            this.micros = new long[total];
+        }
+
+        @Override
+        public void received(String name, long now) {
+            long seq = Amqp.seqOf(name);
+            if (seq >= skip) {
+                micros[kept.getAndIncrement()] = (now - Amqp.sentNanosOf(name)) / 1000;
+            }
+            if (seen.incrementAndGet() == total) {
+                all.countDown();
+            }
+        }
+
+        long[] sorted() throws InterruptedException {
+            all.await(60, TimeUnit.SECONDS);
+            long[] r = Arrays.copyOf(micros, Math.min(kept.get(), micros.length));
+            Arrays.sort(r);
+            return r;
+        }
+    }
+
+    long[] serviceLatency(String proto, int rate, int total) throws Exception {
+        LatencySink sink = new LatencySink(total);
+        List<WebSocket> sockets = connect(proto, s.latencyWorkers, 1, sink);
+        awaitOnline(s.latencyWorkers);
+        publish(s.exchange(), total, 1, rate);
+        long[] r = sink.sorted();
+        close(sockets);
+        awaitOnline(0);
+        return r;
+    }
+
+    long[] baselineLatency(int rate, int total) throws Exception {
+        amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
+        amqp.purge(s.baselineQueue());
+        LatencySink sink = new LatencySink(total);
+        try (var consumers = new Amqp.BaselineConsumers(amqp, s.baselineQueue(), s.latencyWorkers, s.prefetch,
+                sink)) {
+            publish(s.baselineExchange(), total, 1, rate);
+            return sink.sorted();
+        }
+    }
+
+    static long pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // (3) Connection scale
+
+    void scale() throws Exception {
+        int n = s.scaleWorkers;
+        service.jcmd("GC.run");
+        long rssBefore = settledRss();
+        long heapBefore = heapUsed();
+        Semaphore inFlight = new Semaphore(200);
+        List<WebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger failed = new AtomicInteger();
+        Amqp.Sink ignore = (name, now) -> { };
+        long start = System.nanoTime();
+        for (int i = 1; i <= n; i++) {
+            inFlight.acquire();
+            // 2,500 sockets per source address, from 127.0.0.2 on
+            String local = "127.0.0." + (2 + (i - 1) / 2500);
+            workers.seed("w" + i, local, ignore).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    sockets.add(ar.result());
+                } else {
+                    failed.incrementAndGet();
+                }
+                inFlight.release();
+            });
+        }
+        inFlight.acquire(200);
+        inFlight.release(200);
+        boolean all = awaitStat("workersOnline", n, 120);
+        double connectSeconds = (System.nanoTime() - start) / 1e9;
+        long online = service.stat("workersOnline");
+        long rssConnected = settledRss();
+        service.jcmd("GC.run");
+        long rssAfter = settledRss();
+        long heapAfter = heapUsed();
+        if (s.jfr && runs.size() == 1) {
+            // what the heap holds per connection: the largest classes while all workers are connected
+            hotspots.put("scale-heap-histogram", service.jcmd("GC.class_histogram").lines().skip(1).limit(25)
+                    .toList());
+        }
+        m.put("scale.workers", (double) n);
+        m.put("scale.online", (double) online);
+        m.put("scale.failed", (double) failed.get());
+        m.put("scale.connectSeconds", connectSeconds);
+        m.put("scale.rssBeforeMiB", rssBefore / 1048576.0);
+        m.put("scale.rssAfterMiB", rssAfter / 1048576.0);
+        m.put("scale.rssConnectedNoGcMiB", rssConnected / 1048576.0);
+        m.put("scale.bytesPerConnection", (rssAfter - rssBefore) / (double) n);
+        m.put("scale.heapBytesPerConnection", (heapAfter - heapBefore) / (double) n);
+        log(String.format("scale: %d/%d online in %.1f s (%d failed); RSS %.0f -> %.0f MiB (%.0f before GC): "
+                + "%.0f bytes/connection (heap after GC: %.0f bytes/connection)", online, n, connectSeconds, failed.get(), rssBefore / 1048576.0,
+                rssAfter / 1048576.0, rssConnected / 1048576.0, (rssAfter - rssBefore) / (double) n,
+                (heapAfter - heapBefore) / (double) n));
+        // the latency of tasks to one chosen worker while all the others are connected
+        LatencySink sink = new LatencySink(s.probeTasks);
+        WebSocket probe = await(workers.seed("probe", "127.0.0.1", sink));
+        awaitStat("workersOnline", online + 1, 30);
+        publish(s.exchange(), s.probeTasks, 7, 20);
+        record("scale.probe", sink.sorted());
+        probe.close();
+        close(sockets);
+        awaitOnline(0);
+        if (!all) {
+            throw new IllegalStateException("only " + online + " of " + n + " workers came online");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // (4) Churn
+
+    void churn() throws Exception {
+        int tasks = s.churnTasks;
+        BitSet done = new BitSet(tasks);
+        AtomicLong received = new AtomicLong();
+        AtomicLong end = new AtomicLong();
+        CountDownLatch all = new CountDownLatch(1);
+        Amqp.Sink sink = (name, now) -> {
+            received.incrementAndGet();
+            int seq = (int) Amqp.seqOf(name);
+            synchronized (done) {
+                if (!done.get(seq)) {
+                    done.set(seq);
+                    if (done.cardinality() == tasks) {
+                        end.set(now);
+                        all.countDown();
+                    }
+                }
+            }
+        };
+        long dlq0 = Math.max(0, amqp.readyCount(s.dlq()));
+        long requeued0 = service.stat("requeued");
+        List<WebSocket> stable = connect("v1", 4, 1, sink);
+        awaitOnline(4);
+        AtomicLong connects = new AtomicLong();
+        AtomicLong connectFailures = new AtomicLong();
+        AtomicInteger next = new AtomicInteger();
+        long periodMs = Math.max(1, 1000 / s.churnPerSecond);
+        long timer = workers.vertx().setPeriodic(periodMs, id -> {
+            int k = next.getAndIncrement();
+            String local = "127.0.0." + (50 + k % 10);
+            workers.v1("c" + (1 + k % 1000), 1, 4, local, sink).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    connects.incrementAndGet();
+                    workers.vertx().setTimer(s.churnLifetimeMs, t -> ar.result().close());
+                } else {
+                    connectFailures.incrementAndGet();
+                }
+            });
+        });
+        long start = publish(s.exchange(), tasks, 1, 0);
+        boolean finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
+        long elapsed = (finished ? end.get() : System.nanoTime()) - start;
+        workers.vertx().cancelTimer(timer);
+        long churnConnects = connects.get();
+        // The last churn workers close after their lifetime; then only the stable ones are online.
+        awaitOnline(stable.size());
+        close(stable);
+        awaitOnline(0);
+        awaitIdle();
+        long dlq = Math.max(0, amqp.readyCount(s.dlq())) - dlq0;
+        int unique;
+        synchronized (done) {
+            unique = done.cardinality();
+        }
+        long lost = tasks - unique - dlq;
+        double rate = unique / (elapsed / 1e9);
+        m.put("churn.tasks", (double) tasks);
+        m.put("churn.service", rate);
+        m.put("churn.connectsPerSecond", churnConnects / (elapsed / 1e9));
+        m.put("churn.connectFailures", (double) connectFailures.get());
+        m.put("churn.duplicates", (double) (received.get() - unique));
+        m.put("churn.requeued", (double) (service.stat("requeued") - requeued0));
+        m.put("churn.deadLettered", (double) dlq);
+        m.put("churn.lost", (double) lost);
+        Double base = m.get("throughput.baseline." + (m.containsKey("throughput.baseline.4") ? 4
+                : s.workerCounts[0]));
+        if (base != null) {
+            m.put("churn.ratio", rate / base);
+        }
+        log(String.format("churn: %,.0f tasks/s with %.0f connects/s (%d failed), %d unique done, %d duplicate "
+                + "deliveries, %d dead-lettered, %d lost", rate, churnConnects / (elapsed / 1e9),
+                connectFailures.get(), unique, received.get() - unique, dlq, lost));
+        amqp.purge(s.dlq());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Helpers
+
+    /** Workers w1..wN of the protocol, all on 127.0.0.1; v1 ones with the configured capacity. */
+    List<WebSocket> connect(String proto, int n, int type, Amqp.Sink sink) throws Exception {
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            Future<WebSocket> f = proto.equals("seed") ? workers.seed("w" + i, "127.0.0.1", sink)
+                    : workers.v1("w" + i, type, s.v1Capacity, "127.0.0.1", sink);
+            sockets.add(await(f));
+        }
+        return sockets;
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    static void close(List<WebSocket> sockets) {
+        synchronized (sockets) {
+            for (WebSocket ws : sockets) {
+                ws.close();
+            }
+        }
+    }
+
+    void awaitOnline(long n) throws InterruptedException {
+        awaitStat("workersOnline", n, 60);
+    }
+
+    boolean awaitStat(String name, long value, int seconds) {
+        try {
+            Awaitility.await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(seconds)).until(() -> {
+                long v = service.stat(name);
+                return name.equals("workersOnline") ? v == value : v >= value;
+            });
+            return true;
+        } catch (ConditionTimeoutException e) {
+            log("timed out waiting for " + name + " = " + value + " (is " + service.stat(name) + ")");
+            return false;
+        }
+    }
+
+    /** Waits until the service holds no task and has none waiting: every task is settled or in the DLQ. */
+    void awaitIdle() {
+        Awaitility.await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(60))
+                .until(() -> service.stat("inFlight") == 0 && service.stat("waiting") == 0);
+    }
+
+    /** The service's RSS once it stops moving (two readings 200 ms apart within 1%), after a GC or a storm. */
+    long settledRss() {
+        long[] last = { -1 };
+        return Awaitility.await().pollDelay(Duration.ofMillis(200)).pollInterval(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(15))
+                .until(() -> {
+                    long previous = last[0];
+                    last[0] = service.rssBytes();
+                    return previous > 0 && Math.abs(last[0] - previous) <= previous / 100 ? last[0] : null;
+                }, Objects::nonNull);
+    }
+
+    /**
+     * Publishes {@code n} tasks with confirms, at {@code rate} per second (0: as fast as confirms allow), and
+     * returns the time of the first publish. Returns once all are confirmed.
+     */
+    long publish(String exchange, int n, int type, int rate) throws Exception {
+        try (Amqp.Publisher p = new Amqp.Publisher(amqp, exchange, 1000)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (rate > 0) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long now;
+                    while ((now = System.nanoTime()) < due) {
+                        LockSupport.parkNanos(Math.min(due - now, 200_000));
+                    }
+                }
+                p.publish(i, type);
+            }
+            p.awaitConfirms(60_000);
+            if (p.nacked() > 0) {
+                log("WARNING: " + p.nacked() + " publishes nacked by the broker");
+            }
+            return start;
+        }
+    }
+
+    /** Used heap in bytes, from {@code jcmd GC.heap_info} ("used NNNK" of the first line). */
+    long heapUsed() {
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile("used (\\d+)K").matcher(service.jcmd("GC.heap_info"));
+        return x.find() ? Long.parseLong(x.group(1)) * 1024 : -1;
+    }
+
+    String amqpServerVersion() {
+        try (var c = amqp.newConnection("bench-version")) {
+            return String.valueOf(c.getServerProperties().get("version"));
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static void log(String line) {
+        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + line);
+    }
+}

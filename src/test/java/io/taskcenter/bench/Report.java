@@ -1,0 +1,254 @@
+package io.taskcenter.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Medians over runs, the stdout table, {@code target/bench/bench.json} and {@code target/bench/bench.svg}. */
+final class Report {
+
+    private Report() {
+    }
+
+    static Map<String, Double> median(List<Map<String, Double>> runs) {
+        Set<String> keys = new LinkedHashSet<>();
+        runs.forEach(r -> keys.addAll(r.keySet()));
+        Map<String, Double> median = new LinkedHashMap<>();
+        for (String k : keys) {
+            double[] v = runs.stream().filter(r -> r.containsKey(k)).mapToDouble(r -> r.get(k)).sorted().toArray();
+            median.put(k, v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+        }
+        return median;
+    }
+
+    static Path write(Bench.Sizes s, Map<String, Object> env, List<Map<String, Double>> runs,
+            Map<String, Double> med, Map<String, List<String>> hotspots) throws IOException {
+        String table = table(s, med, runs.size());
+        System.out.println();
+        System.out.println(table);
+        hotspots.forEach((k, lines) -> {
+            System.out.println("JFR hot spots, " + k + ":");
+            lines.forEach(System.out::println);
+        });
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("environment", env);
+        json.put("median", med);
+        json.put("runs", runs);
+        json.put("hotspots", hotspots);
+        Path file = s.out.resolve("bench.json");
+        Files.writeString(file, toJson(json, "") + "\n");
+        Files.writeString(s.out.resolve("bench.txt"), table + "\n");
+        Path svg = s.out.resolve("bench.svg");
+        Files.writeString(svg, svg(s, med));
+        System.out.println("Written: " + file + ", " + svg + ", " + s.out.resolve("bench.txt"));
+        return file;
+    }
+
+    static String table(Bench.Sizes s, Map<String, Double> m, int runs) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("Task Center bench (%s, median of %d run%s)%n", s.smoke ? "smoke" : s.quick ? "quick"
+                : "full", runs, runs == 1 ? "" : "s"));
+        String line = "-".repeat(104) + "\n";
+        b.append(line).append(String.format("%-34s %14s %14s %9s %10s %16s%n", "Throughput (tasks/s, " + s.tasks
+                + " tasks)", "service", "baseline", "ratio", "target", "svc CPU ms/1k")).append(line);
+        for (int n : s.workerCounts) {
+            for (String p : List.of("seed", "v1")) {
+                String k = "throughput." + p + "." + n;
+                b.append(String.format("%-34s %14s %14s %9s %10s %16s%n", p + ", " + n + " workers", num(m.get(k
+                        + ".service"), 0), num(m.get("throughput.baseline." + n), 0), num(m.get(k + ".ratio"), 2),
+                        p.equals("seed") ? ">= 0.90" : ">= 0.80", num(m.get(k + ".cpuMsPer1000"), 1)));
+            }
+        }
+        b.append(line).append(String.format("%-34s %14s %14s %14s %14s %9s%n", "Latency publish->worker (ms)",
+                "p50 svc/base", "p99 svc/base", "p99.9 svc/base", "p99 delta", "target")).append(line);
+        for (int r : s.rates) {
+            String base = "latency.baseline." + r;
+            for (String p : List.of("seed", "v1")) {
+                String k = "latency." + p + "." + r;
+                Double d = m.containsKey(k + ".p99") ? m.get(k + ".p99") - m.get(base + ".p99") : null;
+                b.append(String.format("%-34s %14s %14s %14s %14s %9s%n", p + " at " + r + "/s, " + s.latencySeconds
+                        + " s", pair(m, k, base, ".p50"), pair(m, k, base, ".p99"), pair(m, k, base, ".p999"),
+                        d == null ? "-" : String.format("%+.2f", d), r == 1000 ? "<= +2 ms" : ""));
+            }
+        }
+        b.append(line).append(String.format("Connection scale (%d idle seed workers)%n", s.scaleWorkers)).append(line);
+        b.append(String.format("  online %s, failed %s, connect all %s s, RSS %s -> %s MiB, %s bytes/connection "
+                + "(target <= 16384), of which heap %s%n", num(m.get("scale.online"), 0), num(m.get("scale.failed"), 0),
+                num(m.get("scale.connectSeconds"), 1), num(m.get("scale.rssBeforeMiB"), 0),
+                num(m.get("scale.rssAfterMiB"), 0), num(m.get("scale.bytesPerConnection"), 0),
+                num(m.get("scale.heapBytesPerConnection"), 0)));
+        b.append(String.format("  task to one chosen worker meanwhile: p50 %s ms, p99 %s ms, max %s ms%n",
+                num(m.get("scale.probe.p50"), 2), num(m.get("scale.probe.p99"), 2), num(m.get("scale.probe.max"),
+                        2)));
+        b.append(line).append(String.format("Churn (v1, %d tasks, %d connects/s target)%n", s.churnTasks,
+                s.churnPerSecond)).append(line);
+        b.append(String.format("  %s tasks/s vs baseline (4 consumers) %s: ratio %s; %s connects/s achieved; "
+                + "lost %s, dead-lettered %s, requeued %s, duplicate deliveries %s%n", num(m.get("churn.service"), 0),
+                num(m.get("throughput.baseline.4"), 0), num(m.get("churn.ratio"), 2),
+                num(m.get("churn.connectsPerSecond"), 0), num(m.get("churn.lost"), 0),
+                num(m.get("churn.deadLettered"), 0), num(m.get("churn.requeued"), 0),
+                num(m.get("churn.duplicates"), 0)));
+        b.append(line);
+        return b.toString();
+    }
+
+    private static String pair(Map<String, Double> m, String k, String base, String suffix) {
+        return num(m.get(k + suffix), 2) + "/" + num(m.get(base + suffix), 2);
+    }
+
+    private static String num(Double v, int decimals) {
+        return v == null || v.isNaN() ? "-" : String.format("%,." + decimals + "f", v);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    static String svg(Bench.Sizes s, Map<String, Double> m) {
+        List<String[]> tp = new ArrayList<>();  // label, service key, baseline key
+        for (int n : s.workerCounts) {
+            for (String p : List.of("seed", "v1")) {
+                tp.add(new String[] {p + " " + n + "w", "throughput." + p + "." + n + ".service",
+                        "throughput.baseline." + n});
+            }
+        }
+        tp.add(new String[] {"churn v1", "churn.service", "throughput.baseline.4"});
+        List<String[]> lat = new ArrayList<>();
+        for (int r : s.rates) {
+            for (String p : List.of("seed", "v1")) {
+                for (String q : List.of("p50", "p99", "p999")) {
+                    lat.add(new String[] {p + " " + r + "/s " + q.replace("p999", "p99.9"),
+                            "latency." + p + "." + r + "." + q, "latency.baseline." + r + "." + q});
+                }
+            }
+        }
+        int w = 1000;
+        int h = 820;
+        StringBuilder b = new StringBuilder();
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
+                .append("\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" "
+                        + "fill=\"white\"/>\n");
+        b.append("<text x=\"10\" y=\"20\" font-size=\"14\">Task Center bench: service (blue) vs plain-AMQP "
+                + "baseline (grey), medians</text>\n");
+        panel(b, "Throughput, tasks/s", tp, m, 40, 330, w, false);
+        panel(b, "Latency publish → worker, ms (log scale)", lat, m, 420, 380, w, true);
+        b.append("</svg>\n");
+        return b.toString();
+    }
+
+    private static void panel(StringBuilder b, String title, List<String[]> bars, Map<String, Double> m, int top,
+            int height, int width, boolean log) {
+        double max = bars.stream().flatMap(x -> Arrays.stream(new String[] {x[1], x[2]}))
+                .mapToDouble(k -> m.getOrDefault(k, 0.0)).filter(v -> !Double.isNaN(v)).max().orElse(1);
+        max = max <= 0 ? 1 : max * 1.1;
+        int left = 60;
+        int chartTop = top + 25;
+        int chartH = height - 90;
+        int slot = (width - left - 20) / Math.max(1, bars.size());
+        b.append("<text x=\"10\" y=\"").append(top + 12).append("\" font-size=\"13\">").append(title)
+                .append("</text>\n");
+        b.append(String.format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", left,
+                chartTop + chartH, width - 20, chartTop + chartH));
+        final double top0 = max;
+        java.util.function.DoubleUnaryOperator scale = log
+                ? v -> Math.max(0, Math.log10(v / 0.1) / Math.log10(top0 / 0.1))
+                : v -> v / top0;
+        int ticks = log ? (int) Math.ceil(Math.log10(max / 0.1)) : 4;
+        for (int t = 0; t <= ticks; t++) {
+            double v = log ? 0.1 * Math.pow(10, t) : max * t / 4;
+            if (log && v > max) {
+                break;
+            }
+            int y = chartTop + chartH - (int) (chartH * scale.applyAsDouble(v));
+            b.append(String.format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+                    + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#eee\"/>%n", left - 4, y + 4,
+                    v >= 100 ? String.format("%,.0f", v) : v >= 1 ? String.format("%.0f", v) : String.format("%.1f", v), left, y, width - 20, y));
+        }
+        for (int i = 0; i < bars.size(); i++) {
+            String[] bar = bars.get(i);
+            int x = left + i * slot + slot / 8;
+            int bw = Math.max(2, slot * 3 / 8);
+            bar(b, x, bw, m.get(bar[1]), scale, chartTop, chartH, "#3b6fb6");
+            bar(b, x + bw, bw, m.get(bar[2]), scale, chartTop, chartH, "#aaaaaa");
+            int lx = x + bw;
+            int ly = chartTop + chartH + 12;
+            b.append(String.format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-40 %d %d)\">"
+                    + "%s</text>%n", lx, ly, lx, ly, bar[0]));
+        }
+    }
+
+    private static void bar(StringBuilder b, int x, int bw, Double v, java.util.function.DoubleUnaryOperator scale,
+            int top, int h, String color) {
+        if (v == null || v.isNaN() || v < 0) {
+            return;
+        }
+        int bh = (int) (h * scale.applyAsDouble(v));
+        b.append(String.format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>%.2f</title>"
+                + "</rect>%n", x, top + h - bh, bw, bh, color, v));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    static String toJson(Object o, String indent) {
+        if (o == null) {
+            return "null";
+        }
+        if (o instanceof Number n) {
+            double d = n.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return "null";
+            }
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
+        }
+        if (o instanceof Boolean) {
+            return o.toString();
+        }
+        if (o instanceof Map<?, ?> map) {
+            String in = indent + "  ";
+            StringBuilder b = new StringBuilder("{");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : ((Map<Object, Object>) map).entrySet()) {
+                b.append(first ? "\n" : ",\n").append(in).append(str(e.getKey().toString())).append(": ")
+                        .append(toJson(e.getValue(), in));
+                first = false;
+            }
+            return b.append(first ? "}" : "\n" + indent + "}").toString();
+        }
+        if (o instanceof List<?> list) {
+            String in = indent + "  ";
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < list.size(); i++) {
+                b.append(i == 0 ? "\n" : ",\n").append(in).append(toJson(list.get(i), in));
+            }
+            return b.append(list.isEmpty() ? "]" : "\n" + indent + "]").toString();
+        }
+        return str(o.toString());
+    }
+
+    private static String str(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}
