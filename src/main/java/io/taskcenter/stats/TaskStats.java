@@ -1,6 +1,9 @@
 package io.taskcenter.stats;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,63 +32,59 @@ public class TaskStats {
     static final String DEAD_LETTERED = "taskcenter.tasks.dead.lettered";
     static final String HANDOVER = "taskcenter.tasks.handover";
     static final String COMPLETION = "taskcenter.tasks.completion";
+    static final String OTHER = "other";
 
     private final MeterRegistry registry;
     private final Set<Integer> namedTypes;
+    /** The meters of each type tag, looked up once: building a meter id per task showed in the profile. */
+    private final Map<String, TypeMeters> byTypeTag = new HashMap<>();
+    private final Counter acked;
+    private final Counter requeued;
+    private final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
 
     TaskStats(MeterRegistry registry, WorkerPolicy policy) {
         this.registry = registry;
         this.namedTypes = policy.namedTypes();
-        // Present from the start, so dashboards see zeros rather than gaps.
+        // All present from the start, so dashboards see zeros rather than gaps.
+        namedTypes.forEach(type -> byTypeTag.put(String.valueOf(type), new TypeMeters(registry, String.valueOf(type))));
+        byTypeTag.put(OTHER, new TypeMeters(registry, OTHER));
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetteredCounter(reason);
+            deadLettered.put(reason, Counter.builder(DEAD_LETTERED).description("Task messages dead-lettered, by reason")
+                    .tag("reason", reason.tag()).register(registry));
         }
-        Counter.builder(ACKED).description("Task messages acked to RabbitMQ").register(registry);
-        Counter.builder(REQUEUED).description("Task messages returned to the queue").register(registry);
-        namedTypes.forEach(this::registerPerType);
-        registerPerType(null);
-    }
-
-    /** The counters of one type tag ({@code other} for null), so they show zeros before the first task. */
-    private void registerPerType(Integer type) {
-        String tag = type == null ? "other" : String.valueOf(type);
-        Counter.builder(DISPATCHED).description("Tasks written to a worker's socket").tag("type", tag).register(registry);
-        Counter.builder(COMPLETED).description("Tasks v1 workers reported done").tag("type", tag).register(registry);
-        Counter.builder(FAILED).description("Tasks v1 workers reported failed").tag("type", tag).register(registry);
+        acked = Counter.builder(ACKED).description("Task messages acked to RabbitMQ").register(registry);
+        requeued = Counter.builder(REQUEUED).description("Task messages returned to the queue").register(registry);
     }
 
     /** A task was written to a worker's socket, {@code waited} after it was received from RabbitMQ. */
     public void dispatched(int type, Duration waited) {
-        Counter.builder(DISPATCHED).description("Tasks written to a worker's socket").tag("type", typeTag(type))
-                .register(registry).increment();
-        Timer.builder(HANDOVER).description("From receipt from RabbitMQ to written to a worker")
-                .tag("type", typeTag(type)).publishPercentileHistogram().register(registry).record(waited);
+        TypeMeters meters = metersOf(type);
+        meters.dispatched.increment();
+        meters.handover.record(waited);
     }
 
     /** A v1 worker reported a task done, {@code took} after it was written to it. */
     public void completed(int type, Duration took) {
-        Counter.builder(COMPLETED).description("Tasks v1 workers reported done").tag("type", typeTag(type))
-                .register(registry).increment();
-        Timer.builder(COMPLETION).description("From written to a v1 worker to its done report")
-                .tag("type", typeTag(type)).publishPercentileHistogram().register(registry).record(took);
+        TypeMeters meters = metersOf(type);
+        meters.completed.increment();
+        meters.completion.record(took);
     }
 
     /** A v1 worker reported a task failed. */
     public void failed(int type) {
-        Counter.builder(FAILED).description("Tasks v1 workers reported failed").tag("type", typeTag(type))
-                .register(registry).increment();
+        metersOf(type).failed.increment();
     }
 
     public void acked() {
-        registry.counter(ACKED).increment();
+        acked.increment();
     }
 
     public void requeued() {
-        registry.counter(REQUEUED).increment();
+        requeued.increment();
     }
 
     public void deadLettered(DeadLetterReason reason) {
-        deadLetteredCounter(reason).increment();
+        deadLettered.get(reason).increment();
     }
 
     public long dispatchedCount() {
@@ -110,7 +109,7 @@ public class TaskStats {
     }
 
     public long deadLetteredCount(DeadLetterReason reason) {
-        return (long) deadLetteredCounter(reason).count();
+        return (long) deadLettered.get(reason).count();
     }
 
     public long deadLetteredCount() {
@@ -119,12 +118,34 @@ public class TaskStats {
 
     /** The {@code type} tag of a task type: its number if configuration names it, else {@code other}. */
     public String typeTag(int type) {
-        return namedTypes.contains(type) ? String.valueOf(type) : "other";
+        return namedTypes.contains(type) ? String.valueOf(type) : OTHER;
     }
 
-    private Counter deadLetteredCounter(DeadLetterReason reason) {
-        return Counter.builder(DEAD_LETTERED).description("Task messages dead-lettered, by reason")
-                .tag("reason", reason.tag()).register(registry);
+    private TypeMeters metersOf(int type) {
+        return byTypeTag.get(typeTag(type));
+    }
+
+    /** The meters tagged with one task type. */
+    private static final class TypeMeters {
+
+        final Counter dispatched;
+        final Counter completed;
+        final Counter failed;
+        final Timer handover;
+        final Timer completion;
+
+        TypeMeters(MeterRegistry registry, String type) {
+            dispatched = Counter.builder(DISPATCHED).description("Tasks written to a worker's socket")
+                    .tag("type", type).register(registry);
+            completed = Counter.builder(COMPLETED).description("Tasks v1 workers reported done")
+                    .tag("type", type).register(registry);
+            failed = Counter.builder(FAILED).description("Tasks v1 workers reported failed")
+                    .tag("type", type).register(registry);
+            handover = Timer.builder(HANDOVER).description("From receipt from RabbitMQ to written to a worker")
+                    .tag("type", type).publishPercentileHistogram().register(registry);
+            completion = Timer.builder(COMPLETION).description("From written to a v1 worker to its done report")
+                    .tag("type", type).publishPercentileHistogram().register(registry);
+        }
     }
 
     private long sum(String name) {
