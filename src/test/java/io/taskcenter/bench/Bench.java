@@ -279,33 +279,26 @@ public final class Bench {
     }
 
     double serviceThroughput(String proto, int n, int tasks, boolean record) throws Exception {
-        AtomicLong count = new AtomicLong();
-        AtomicLong end = new AtomicLong();
-        CountDownLatch all = new CountDownLatch(1);
-        Amqp.Sink sink = (name, now) -> {
-            if (count.incrementAndGet() == tasks) {
-                end.set(now);
-                all.countDown();
-            }
-        };
-        List<WebSocket> sockets = connect(proto, n, 1, sink);
+        Arrivals arrivals = new Arrivals(tasks);
+        List<WebSocket> sockets = connect(proto, n, 1, arrivals);
         awaitOnline(n);
         long acked0 = service.stat("acked");
         long cpu0 = service.cpuTicks();
         long start = publish(s.exchange(), tasks, 1, 0);
-        boolean finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
+        boolean finished = arrivals.awaitAll();
         long cpu1 = service.cpuTicks();
-        long elapsed = (finished ? end.get() : System.nanoTime()) - start;
+        long elapsed = arrivals.endOr(System.nanoTime()) - start;
         awaitStat("acked", acked0 + tasks, 30);
         long acked = service.stat("acked") - acked0;
         close(sockets);
         awaitOnline(0);
-        double rate = count.get() / (elapsed / 1e9);
+        long count = arrivals.count();
+        double rate = count / (elapsed / 1e9);
         if (record) {
             String k = "throughput." + proto + "." + n;
             m.put(k + ".service", rate);
             m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
-            m.put(k + ".missing", (double) (tasks - count.get()));
+            m.put(k + ".missing", (double) (tasks - count));
             m.put(k + ".unacked", (double) (tasks - acked));
             log(String.format("throughput %-4s %2d workers: %,.0f tasks/s, service CPU %.1f ms/1000 tasks%s", proto,
                     n, rate, (cpu1 - cpu0) * 10.0 * 1000 / tasks, finished ? "" : " (INCOMPLETE " + count + ")"));
@@ -319,23 +312,14 @@ public final class Bench {
     double baselineThroughput(int n, int tasks, boolean record) throws Exception {
         amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
         amqp.purge(s.baselineQueue());
-        AtomicLong count = new AtomicLong();
-        AtomicLong end = new AtomicLong();
-        CountDownLatch all = new CountDownLatch(1);
-        Amqp.Sink sink = (name, now) -> {
-            if (count.incrementAndGet() == tasks) {
-                end.set(now);
-                all.countDown();
-            }
-        };
-        boolean finished;
+        Arrivals arrivals = new Arrivals(tasks);
         long start;
-        try (var consumers = new Amqp.BaselineConsumers(amqp, s.baselineQueue(), n, s.prefetch, sink)) {
+        try (var consumers = new Amqp.BaselineConsumers(amqp, s.baselineQueue(), n, s.prefetch, arrivals)) {
             start = publish(s.baselineExchange(), tasks, 1, 0);
-            finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
+            arrivals.awaitAll();
         }
-        long elapsed = (finished ? end.get() : System.nanoTime()) - start;
-        double rate = count.get() / (elapsed / 1e9);
+        long elapsed = arrivals.endOr(System.nanoTime()) - start;
+        double rate = arrivals.count() / (elapsed / 1e9);
         if (record) {
             m.put("throughput.baseline." + n, rate);
             log(String.format("throughput base %2d consumers: %,.0f msgs/s", n, rate));
@@ -597,6 +581,41 @@ public final class Bench {
             for (WebSocket ws : sockets) {
                 ws.close();
             }
+        }
+    }
+
+    /** Counts arrivals at workers or consumers, and notes when the last of {@code expected} came. */
+    static final class Arrivals implements Amqp.Sink {
+
+        private final long expected;
+        private final AtomicLong count = new AtomicLong();
+        private final AtomicLong end = new AtomicLong();
+        private final CountDownLatch all = new CountDownLatch(1);
+
+        Arrivals(long expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public void received(String taskName, long receivedNanos) {
+            if (count.incrementAndGet() == expected) {
+                end.set(receivedNanos);
+                all.countDown();
+            }
+        }
+
+        /** Waits for all, up to a bound that grows with their number; false if some never came. */
+        boolean awaitAll() throws InterruptedException {
+            return all.await(Math.max(120, expected / 200), TimeUnit.SECONDS);
+        }
+
+        /** When the last one came, or {@code otherwise} if not all did. */
+        long endOr(long otherwise) {
+            return all.getCount() == 0 ? end.get() : otherwise;
+        }
+
+        long count() {
+            return count.get();
         }
     }
 
