@@ -13,10 +13,9 @@ final class Assignment {
     final Task task;
     final WorkerSlots holder;
     final int attempt;
-    final long assignedAtNanos;
     long deadlineNanos;
+    /** When the write to the worker completed; until then, when the slot was reserved. */
     long writtenNanos;
-    boolean written;
     /** Settled or returned: late callbacks (a write completing, a deadline sweep) must leave it alone. */
     boolean finished;
 
@@ -25,7 +24,6 @@ final class Assignment {
         this.task = task;
         this.holder = holder;
         this.attempt = delivery.attempt();
-        this.assignedAtNanos = nowNanos;
         this.deadlineNanos = nowNanos + timeoutNanos;
         this.writtenNanos = nowNanos;
     }

@@ -380,7 +380,6 @@ public class Dispatcher {
         Log.debugf("[%s] handed to %s, attempt %d", assignment.delivery, assignment.holder.worker, assignment.attempt);
         if (assignment.holder.worker.protocol() == Protocol.V1) {
             synchronized (this) {
-                assignment.written = true;
                 assignment.writtenNanos = System.nanoTime();
             }
             return;

@@ -117,7 +117,7 @@ public class TaskStats {
     }
 
     /** The {@code type} tag of a task type: its number if configuration names it, else {@code other}. */
-    public String typeTag(int type) {
+    private String typeTag(int type) {
         return namedTypes.contains(type) ? String.valueOf(type) : OTHER;
     }
 
