@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.WorkerRegistry;
-import io.taskcenter.stats.DeadLetterReason;
+import io.taskcenter.messaging.DeadLetterReason;
 import io.taskcenter.stats.TaskStats;
 
 @Path("/api/stats")

@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.WorkerRegistry;
 
 @Path("/api/workers")
@@ -20,20 +19,17 @@ import io.taskcenter.registry.WorkerRegistry;
 public class WorkersResource {
 
     private final WorkerRegistry registry;
-    private final Dispatcher dispatcher;
-
-    WorkersResource(WorkerRegistry registry, Dispatcher dispatcher) {
+    WorkersResource(WorkerRegistry registry) {
         this.registry = registry;
-        this.dispatcher = dispatcher;
     }
 
     @GET
     @Operation(summary = "The workers online now, by id")
     public List<WorkerView> online() {
         return registry.online().stream()
-                .map(worker -> new WorkerView(worker.id(), worker.protocol().name().toLowerCase(),
-                        worker.taskTypes().toString(), worker.capacity(), dispatcher.inFlight(worker),
-                        worker.connectedSince(), worker.remoteAddress()))
+                .map(online -> new WorkerView(online.worker().id(), online.worker().protocol().label(),
+                        online.worker().taskTypes().toString(), online.worker().capacity(), online.inFlight(),
+                        online.worker().connectedSince(), online.worker().link().remoteAddress()))
                 .sorted(Comparator.comparing(WorkerView::id))
                 .toList();
     }

@@ -1,34 +1,74 @@
 package io.taskcenter.dispatch;
 
-import io.taskcenter.messaging.Delivery;
+import java.time.Duration;
+
 import io.taskcenter.task.Task;
 
 /**
- * A task given to one worker, from the moment its slot is reserved until the task is settled or returned.
- * Guarded by the {@link Dispatcher}'s lock.
+ * A task given to one worker, from the moment its slot is reserved until it is taken off that worker again.
+ * Its public face is what a frame needs; its state belongs to the core and changes only under the shell's lock.
  */
-final class Assignment {
+public final class Assignment {
 
-    final Delivery delivery;
-    final Task task;
-    final WorkerSlots holder;
-    final int attempt;
-    long deadlineNanos;
-    /** When the write to the worker completed; until then, when the slot was reserved. */
-    long writtenNanos;
-    /** Settled or returned: late callbacks (a write completing, a deadline sweep) must leave it alone. */
-    boolean finished;
+    private final TaskRef ref;
+    private final Task task;
+    private final Worker worker;
+    final Seat seat;
+    private final long receivedAt;
+    private final Duration timeout;
+    long deadline;
+    /** When the write completed; until then, {@link #PENDING}. */
+    long writtenAt = PENDING;
 
-    Assignment(Delivery delivery, Task task, WorkerSlots holder, long nowNanos, long timeoutNanos) {
-        this.delivery = delivery;
+    static final long PENDING = Long.MIN_VALUE;
+    /** The deadline of a task no report is expected for. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    Assignment(TaskRef ref, Task task, Seat seat, long receivedAt, long now, Duration timeout) {
+        this.ref = ref;
         this.task = task;
-        this.holder = holder;
-        this.attempt = delivery.attempt();
-        this.deadlineNanos = nowNanos + timeoutNanos;
-        this.writtenNanos = nowNanos;
+        this.seat = seat;
+        this.worker = seat.worker;
+        this.receivedAt = receivedAt;
+        this.timeout = timeout;
+        this.deadline = worker.protocol().deadline(now, timeout);
     }
 
-    String taskId() {
-        return delivery.taskId();
+    public String taskId() {
+        return ref.taskId();
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    public int attempt() {
+        return ref.attempt();
+    }
+
+    /** How long the worker has to report from now on; a v1 frame states it as a deadline. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public Worker worker() {
+        return worker;
+    }
+
+    TaskRef ref() {
+        return ref;
+    }
+
+    long receivedAt() {
+        return receivedAt;
+    }
+
+    boolean written() {
+        return writtenAt != PENDING;
+    }
+
+    @Override
+    public String toString() {
+        return "task " + taskId() + " on " + worker;
     }
 }

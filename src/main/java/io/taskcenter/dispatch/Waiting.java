@@ -1,24 +1,24 @@
 package io.taskcenter.dispatch;
 
-import io.taskcenter.messaging.Delivery;
 import io.taskcenter.task.Task;
 
 /**
- * A task received but not yet assigned: every eligible worker is busy, or none is online.
- * Guarded by the {@link Dispatcher}'s lock.
+ * A task received but not assigned yet: every eligible worker is busy, or none is online.
  */
 final class Waiting {
 
     static final long NEVER = Long.MIN_VALUE;
 
-    final Delivery delivery;
+    final TaskRef ref;
     final Task task;
+    final long receivedAt;
     /** Since when no eligible worker has been online, or {@link #NEVER} while one is. */
-    long noWorkerSinceNanos;
+    long noWorkerSince;
 
-    Waiting(Delivery delivery, Task task, long nowNanos) {
-        this.delivery = delivery;
+    Waiting(TaskRef ref, Task task, long receivedAt, long now) {
+        this.ref = ref;
         this.task = task;
-        this.noWorkerSinceNanos = nowNanos;
+        this.receivedAt = receivedAt;
+        this.noWorkerSince = now;
     }
 }

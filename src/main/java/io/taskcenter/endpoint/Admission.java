@@ -1,124 +1,110 @@
 package io.taskcenter.endpoint;
 
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.UserData.TypedKey;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
-import io.taskcenter.dispatch.Dispatcher;
-import io.taskcenter.registry.TaskTypes;
-import io.taskcenter.registry.Worker;
+import io.taskcenter.config.TaskCenterConfig;
 import io.taskcenter.registry.WorkerPolicy;
 import io.taskcenter.security.WorkerGrant;
+import io.taskcenter.task.TaskTypes;
 
 /**
- * Lets a connection in as a worker, whichever protocol it speaks: checks the id it claims against the
- * configuration and puts it online, replacing an older connection with the same id.
+ * The one decision whether a connection may become a worker, for both protocols: the id it claims against the
+ * configuration and its token, then the capacity and task types it asks for. A seed worker asks for no types
+ * (it takes what it is allowed) and gets the configured seed capacity.
  */
 @ApplicationScoped
 class Admission {
 
     static final int MAX_ID_LENGTH = 128;
 
-    /** The worker a connection has become once admitted; absent before that. */
-    private static final TypedKey<Worker> WORKER = new TypedKey<>("taskcenter.worker");
-    /** What the connection's token allows, when tokens are required. */
-    private static final TypedKey<WorkerGrant> GRANT = new TypedKey<>("taskcenter.grant");
+    private final Function<String, Optional<TaskTypes>> policy;
+    private final int seedCapacity;
+    private final int maxCapacity;
 
-    private final WorkerPolicy policy;
-    private final Dispatcher dispatcher;
+    @Inject
+    Admission(WorkerPolicy policy, TaskCenterConfig config) {
+        this(policy::typesFor, config.dispatch().seedCapacity(), config.dispatch().maxCapacity());
+    }
 
-    Admission(WorkerPolicy policy, Dispatcher dispatcher) {
+    Admission(Function<String, Optional<TaskTypes>> policy, int seedCapacity, int maxCapacity) {
         this.policy = policy;
-        this.dispatcher = dispatcher;
-    }
-
-    static Worker workerOf(WebSocketConnection connection) {
-        return connection.userData().get(WORKER);
-    }
-
-    static WorkerGrant grantOf(WebSocketConnection connection) {
-        return connection.userData().get(GRANT);
-    }
-
-    static void grant(WebSocketConnection connection, WorkerGrant grant) {
-        connection.userData().put(GRANT, grant);
+        this.seedCapacity = seedCapacity;
+        this.maxCapacity = maxCapacity;
     }
 
     /**
-     * The task types {@code workerId} may take on this connection, or the reason it may not connect: the
-     * configuration's types for the id, narrowed to those its token allows when tokens are required.
+     * What a connection asks to be.
+     *
+     * @param taskTypes the types a v1 hello lists; null for a seed worker
+     * @param capacity the capacity a v1 hello declares; ignored for a seed worker
      */
-    Result check(String workerId, WebSocketConnection connection) {
-        Result configured = check(workerId);
-        WorkerGrant grant = grantOf(connection);
-        if (!configured.admitted() || grant == null) {
-            return configured;
+    record Claim(String workerId, Set<Integer> taskTypes, int capacity) {
+
+        static Claim seed(String workerId) {
+            return new Claim(workerId, null, 0);
         }
-        if (!grant.workerId().equals(workerId)) {
-            Log.warnf("[connection %s] refused: its token is for worker '%s', it claimed '%s'", connection.id(),
-                    grant.workerId(), workerId);
-            return Result.refused(CloseReasons.notTheTokensWorker(grant.workerId(), workerId));
-        }
-        return new Result(configured.types().restrictedTo(grant.taskTypes()), null);
     }
 
-    /** The task types {@code workerId} may take, or the reason it may not connect at all. */
-    private Result check(String workerId) {
-        if (workerId.isEmpty()) {
-            return Result.refused(CloseReasons.EMPTY_ID);
-        }
-        if (workerId.length() > MAX_ID_LENGTH) {
-            return Result.refused(CloseReasons.idTooLong(MAX_ID_LENGTH));
-        }
-        if (workerId.chars().anyMatch(Character::isISOControl)) {
-            return Result.refused(CloseReasons.CONTROL_CHARACTERS);
-        }
-        Optional<TaskTypes> types = policy.typesFor(workerId);
-        if (types.isEmpty()) {
-            Log.warnf("Refused unknown worker id '%s'", workerId);
-            return Result.refused(CloseReasons.unknownWorker(workerId));
-        }
-        return new Result(types.get(), null);
-    }
+    /** Either the types and capacity a worker gets, or the close it gets instead. */
+    record Decision(TaskTypes types, int capacity, CloseReason refusal) {
 
-    /** Puts {@code worker} online; an older connection with its id is closed, and its tasks go back. */
-    void admit(Worker worker, WebSocketConnection connection) {
-        connection.userData().put(WORKER, worker);
-        dispatcher.online(worker).ifPresent(replaced -> {
-            Log.infof("[%s] replaced by a new connection with the same id", replaced);
-            inBackground(replaced.close(CloseReasons.REPLACED), replaced);
-        });
-        Log.infof("[%s] online from %s, takes task types %s, capacity %d", worker, worker.remoteAddress(),
-                worker.taskTypes(), worker.capacity());
-    }
-
-    /** Starts a close nobody waits for; if the socket is already gone there is nothing left to close. */
-    static void inBackground(Uni<Void> close, Object who) {
-        close.subscribe().with(
-                closed -> {
-                },
-                failure -> Log.debugf("[%s] close failed, the socket is already gone: %s", who, failure));
-    }
-
-    static Uni<Void> close(WebSocketConnection connection, CloseReason reason) {
-        Log.debugf("[connection %s] closing: %d %s", connection.id(), reason.getCode(), reason.getMessage());
-        return connection.close(reason);
-    }
-
-    /** Either the types a worker id takes, or why it is refused. */
-    record Result(TaskTypes types, CloseReason refusal) {
-
-        static Result refused(CloseReason refusal) {
-            return new Result(null, refusal);
+        static Decision refused(CloseReason refusal) {
+            return new Decision(null, 0, refusal);
         }
 
         boolean admitted() {
             return refusal == null;
         }
+    }
+
+    /** @param grant what the connection's token allows; null when tokens are not required */
+    Decision decide(Claim claim, WorkerGrant grant) {
+        String id = claim.workerId();
+        if (id.isEmpty()) {
+            return Decision.refused(CloseReasons.EMPTY_ID);
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            return Decision.refused(CloseReasons.idTooLong(MAX_ID_LENGTH));
+        }
+        if (id.chars().anyMatch(Character::isISOControl)) {
+            return Decision.refused(CloseReasons.CONTROL_CHARACTERS);
+        }
+        Optional<TaskTypes> configured = policy.apply(id);
+        if (configured.isEmpty()) {
+            return Decision.refused(CloseReasons.unknownWorker(id));
+        }
+        if (grant != null && !grant.workerId().equals(id)) {
+            return Decision.refused(CloseReasons.notTheTokensWorker(grant.workerId(), id));
+        }
+        if (claim.taskTypes() == null) {
+            return new Decision(configured.get().restrictedTo(grant == null ? null : grant.taskTypes()), seedCapacity,
+                    null);
+        }
+        if (claim.capacity() < 1 || claim.capacity() > maxCapacity) {
+            return Decision.refused(CloseReasons.capacityOutOfRange(claim.capacity(), maxCapacity));
+        }
+        if (grant != null && claim.capacity() > grant.maxCapacity()) {
+            return Decision.refused(CloseReasons.capacityNotGranted(claim.capacity(), grant.maxCapacity()));
+        }
+        Set<Integer> notGranted = claim.taskTypes().stream()
+                .filter(type -> grant != null && !grant.allows(type))
+                .collect(Collectors.toSet());
+        if (!notGranted.isEmpty()) {
+            return Decision.refused(CloseReasons.typesNotGranted(notGranted));
+        }
+        Set<Integer> notAllowed = claim.taskTypes().stream()
+                .filter(type -> !configured.get().accepts(type))
+                .collect(Collectors.toSet());
+        if (!notAllowed.isEmpty()) {
+            return Decision.refused(CloseReasons.typesNotAllowed(id, notAllowed));
+        }
+        return new Decision(TaskTypes.of(claim.taskTypes()), claim.capacity(), null);
     }
 }

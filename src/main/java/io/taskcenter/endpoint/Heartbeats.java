@@ -7,11 +7,10 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.websockets.next.OpenConnections;
+import io.quarkus.websockets.next.WebSocketConnection;
 import io.taskcenter.config.TaskCenterConfig;
 import io.taskcenter.dispatch.Dispatcher;
-import io.taskcenter.registry.Worker;
-import io.taskcenter.registry.WorkerRegistry;
-import io.vertx.core.Vertx;
 
 /**
  * Pings every worker at {@code taskcenter.heartbeat.interval} and closes the socket of one that has sent
@@ -26,36 +25,40 @@ class Heartbeats {
 
     static final int SLICES = 10;
 
-    private final WorkerRegistry registry;
+    private final OpenConnections connections;
     private final Dispatcher dispatcher;
-    private long tick;
     private final Duration interval;
     private final Duration timeout;
+    private long tick;
 
-    Heartbeats(WorkerRegistry registry, Dispatcher dispatcher, TaskCenterConfig config) {
-        this.registry = registry;
+    Heartbeats(OpenConnections connections, Dispatcher dispatcher, TaskCenterConfig config) {
+        this.connections = connections;
         this.dispatcher = dispatcher;
         this.interval = config.heartbeat().interval();
         this.timeout = config.heartbeat().timeout();
     }
 
-    void start(@Observes StartupEvent started, Vertx vertx) {
+    void start(@Observes StartupEvent started, io.vertx.core.Vertx vertx) {
         vertx.setPeriodic(Math.max(1, interval.toMillis() / SLICES), timer -> beat(tick++ % SLICES));
     }
 
     /** Closes every silent worker, and pings the workers of one slice. */
     void beat(long slice) {
-        for (Worker worker : registry.online()) {
-            if (worker.silentForNanos() > timeout.toNanos()) {
-                Log.warnf("[%s] silent for over %d ms: closing it", worker, timeout.toMillis());
+        for (WebSocketConnection connection : connections) {
+            WorkerSession session = WorkerSession.of(connection);
+            if (session == null || session.worker() == null) {
+                continue;
+            }
+            if (session.silentForNanos() > timeout.toNanos()) {
+                Log.warnf("[%s] silent for over %d ms: closing it", session, timeout.toMillis());
                 // Offline now: the close handshake with a dead peer can take long to give up.
-                dispatcher.offline(worker);
-                Admission.inBackground(worker.close(CloseReasons.heartbeatTimeout(timeout)), worker);
-            } else if (Math.floorMod(System.identityHashCode(worker), SLICES) == slice) {
-                worker.ping().subscribe().with(
+                dispatcher.leave(session);
+                Closes.inBackground(session.close(CloseReasons.heartbeatTimeout(timeout)), session);
+            } else if (Math.floorMod(System.identityHashCode(session), SLICES) == slice) {
+                session.ping().subscribe().with(
                         sent -> {
                         },
-                        failure -> Log.debugf("[%s] ping failed: %s", worker, failure));
+                        failure -> Log.debugf("[%s] ping failed: %s", session, failure));
             }
         }
     }

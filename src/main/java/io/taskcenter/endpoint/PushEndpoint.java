@@ -4,6 +4,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
@@ -16,7 +17,6 @@ import io.smallrye.mutiny.Uni;
 import io.taskcenter.config.TaskCenterConfig;
 import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.protocol.v1.V1;
-import io.taskcenter.registry.Worker;
 import io.taskcenter.security.ConnectionLimits;
 import io.taskcenter.security.WorkerGrant;
 import io.taskcenter.security.WorkerTokens;
@@ -25,8 +25,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * Where workers connect: {@code ws://host:8080/push}. A connection that negotiated the {@value V1#SUBPROTOCOL}
- * subprotocol speaks protocol v1, any other the seed text protocol. This class routes frames to the protocol's
- * handler and tells the dispatcher when a worker leaves; who gets which task is the dispatcher's call.
+ * subprotocol speaks protocol v1, any other the seed text protocol. This class opens and ends each connection's
+ * {@link WorkerSession} and routes frames to the protocol's handler; who gets which task is the dispatcher's call.
  */
 @WebSocket(path = PushEndpoint.PATH)
 public class PushEndpoint {
@@ -37,19 +37,21 @@ public class PushEndpoint {
     private final V1Handler v1;
     private final Dispatcher dispatcher;
     private final TaskCenterConfig config;
+    private final TaskFrames frames;
     private final Vertx vertx;
     private final int maxMessageSize;
     private final WorkerTokens tokens;
     private final ConnectionLimits limits;
     private final SecurityIdentity identity;
 
-    PushEndpoint(SeedHandler seed, V1Handler v1, Dispatcher dispatcher, TaskCenterConfig config, Vertx vertx,
-            @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") int maxMessageSize,
+    PushEndpoint(SeedHandler seed, V1Handler v1, Dispatcher dispatcher, TaskCenterConfig config, TaskFrames frames,
+            Vertx vertx, @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size") int maxMessageSize,
             WorkerTokens tokens, ConnectionLimits limits, SecurityIdentity identity) {
         this.seed = seed;
         this.v1 = v1;
         this.dispatcher = dispatcher;
         this.config = config;
+        this.frames = frames;
         this.vertx = vertx;
         this.maxMessageSize = maxMessageSize;
         this.tokens = tokens;
@@ -62,46 +64,42 @@ public class PushEndpoint {
         Log.debugf("[connection %s] opened (%s), waiting for the worker to introduce itself", connection.id(),
                 speaksV1(connection) ? "v1" : "seed");
         WorkerGrant grant = null;
+        String problem = null;
         if (tokens.required()) {
             try {
                 grant = tokens.grantOf(identity);
             } catch (IllegalArgumentException e) {
-                limits.opened(null);
-                return Admission.close(connection, CloseReasons.invalidToken(e.getMessage()));
+                problem = e.getMessage();
             }
-            Admission.grant(connection, grant);
         }
+        WorkerSession session = WorkerSession.open(connection, grant, frames);
         limits.opened(grant == null ? null : grant.workerId());
-        vertx.setTimer(config.helloTimeout().toMillis(), timer -> {
-            if (connection.isOpen() && Admission.workerOf(connection) == null) {
-                Admission.inBackground(
-                        Admission.close(connection, CloseReasons.helloTimeout(config.helloTimeout())), connection.id());
+        if (problem != null) {
+            return session.close(CloseReasons.invalidToken(problem));
+        }
+        session.helloTimer(vertx.setTimer(config.helloTimeout().toMillis(), timer -> {
+            if (connection.isOpen() && session.worker() == null) {
+                Closes.inBackground(session.close(CloseReasons.helloTimeout(config.helloTimeout())), session);
             }
-        });
+        }));
         return Uni.createFrom().voidItem();
     }
 
     @OnTextMessage
     Uni<Void> onText(String frame, WebSocketConnection connection) {
-        Worker worker = Admission.workerOf(connection);
-        if (worker != null) {
-            worker.heard();
-        }
-        return speaksV1(connection) ? v1.onText(frame, connection) : seed.onText(frame, connection);
+        WorkerSession session = WorkerSession.of(connection);
+        session.heard();
+        return speaksV1(connection) ? v1.onText(frame, session) : seed.onText(frame, session);
     }
 
     @OnPongMessage
-    Uni<Void> onPong(Buffer pong, WebSocketConnection connection) {
-        Worker worker = Admission.workerOf(connection);
-        if (worker != null) {
-            worker.heard();
-        }
-        return Uni.createFrom().voidItem();
+    void onPong(Buffer pong, WebSocketConnection connection) {
+        WorkerSession.of(connection).heard();
     }
 
     @OnBinaryMessage
     Uni<Void> onBinary(Buffer frame, WebSocketConnection connection) {
-        return Admission.close(connection, CloseReasons.BINARY_FRAME);
+        return WorkerSession.of(connection).close(CloseReasons.BINARY_FRAME);
     }
 
     /**
@@ -111,22 +109,35 @@ public class PushEndpoint {
     @OnError
     Uni<Void> onError(IllegalStateException failure, WebSocketConnection connection) {
         if (failure.getMessage() != null && failure.getMessage().contains("max message size")) {
-            return Admission.close(connection, CloseReasons.tooBig(maxMessageSize));
+            return Closes.close(connection, CloseReasons.tooBig(maxMessageSize));
         }
         Log.errorf(failure, "[connection %s] failed", connection.id());
-        return Admission.close(connection, CloseReasons.FRAME_FAILED);
+        return Closes.close(connection, CloseReasons.FRAME_FAILED);
     }
 
     @OnClose
-    Uni<Void> onClose(WebSocketConnection connection) {
-        WorkerGrant grant = Admission.grantOf(connection);
-        limits.closed(grant == null ? null : grant.workerId());
-        Worker worker = Admission.workerOf(connection);
-        if (worker != null) {
-            Log.infof("[%s] offline (%s)", worker, connection.closeReason());
-            dispatcher.offline(worker);
+    void onClose(WebSocketConnection connection) {
+        WorkerSession session = WorkerSession.of(connection);
+        if (session == null || !session.end()) {
+            return;
         }
-        return Uni.createFrom().voidItem();
+        long timer = session.takeHelloTimer();
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        limits.closed(session.grant() == null ? null : session.grant().workerId());
+        if (session.worker() != null) {
+            Log.infof("[%s] offline: %s", session, describe(connection.closeReason()));
+            dispatcher.leave(session);
+        }
+    }
+
+    private static String describe(CloseReason reason) {
+        if (reason == null || reason.getCode() == CloseReasons.NO_STATUS) {
+            return "the connection ended without a close frame";
+        }
+        String message = reason.getMessage() == null || reason.getMessage().isEmpty() ? "" : " " + reason.getMessage();
+        return "closed with " + reason.getCode() + message;
     }
 
     private static boolean speaksV1(WebSocketConnection connection) {

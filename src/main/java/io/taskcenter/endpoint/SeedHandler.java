@@ -3,10 +3,8 @@ package io.taskcenter.endpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import io.taskcenter.config.TaskCenterConfig;
-import io.taskcenter.registry.Worker;
+import io.taskcenter.dispatch.Protocol;
 
 /**
  * The seed text protocol: the first text frame is the worker id; anything after it is ignored.
@@ -14,27 +12,24 @@ import io.taskcenter.registry.Worker;
 @ApplicationScoped
 class SeedHandler {
 
-    private final Admission admission;
-    private final int capacity;
+    private final Arrivals arrivals;
 
-    SeedHandler(Admission admission, TaskCenterConfig config) {
-        this.admission = admission;
-        this.capacity = config.dispatch().seedCapacity();
+    SeedHandler(Arrivals arrivals) {
+        this.arrivals = arrivals;
     }
 
-    Uni<Void> onText(String frame, WebSocketConnection connection) {
-        Worker known = Admission.workerOf(connection);
-        if (known != null) {
+    Uni<Void> onText(String frame, WorkerSession session) {
+        if (session.worker() != null) {
             // Seed workers only ever send their id; anything after it has no meaning in this protocol.
-            Log.debugf("[%s] ignoring a %d-character frame after the worker id", known, frame.length());
+            Log.debugf("[%s] ignoring a %d-character frame after the worker id", session, frame.length());
             return Uni.createFrom().voidItem();
         }
         String workerId = frame.strip();
-        Admission.Result check = admission.check(workerId, connection);
-        if (!check.admitted()) {
-            return Admission.close(connection, check.refusal());
+        Admission.Decision decision = arrivals.decide(session, Admission.Claim.seed(workerId));
+        if (!decision.admitted()) {
+            return session.close(decision.refusal());
         }
-        admission.admit(new Worker(workerId, Worker.Protocol.SEED, check.types(), capacity, connection), connection);
+        arrivals.admit(session, workerId, Protocol.SEED, decision);
         return Uni.createFrom().voidItem();
     }
 }

@@ -1,5 +1,9 @@
 package io.taskcenter.lifecycle;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -8,11 +12,10 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.PausableChannel;
 import io.taskcenter.config.TaskCenterConfig;
+import io.taskcenter.dispatch.Closing;
 import io.taskcenter.dispatch.Dispatcher;
-import io.taskcenter.endpoint.CloseReasons;
+import io.taskcenter.dispatch.WorkerSnapshot;
 import io.taskcenter.messaging.TaskConsumer;
-import io.taskcenter.registry.Worker;
-import io.taskcenter.registry.WorkerRegistry;
 
 /**
  * On SIGTERM: stop taking tasks, give workers {@code taskcenter.shutdown.drain-timeout} to finish what they
@@ -28,28 +31,38 @@ class GracefulShutdown {
 
     private final ChannelRegistry channels;
     private final Dispatcher dispatcher;
-    private final WorkerRegistry workers;
     private final TaskCenterConfig config;
 
-    GracefulShutdown(ChannelRegistry channels, Dispatcher dispatcher, WorkerRegistry workers, TaskCenterConfig config) {
+    GracefulShutdown(ChannelRegistry channels, Dispatcher dispatcher, TaskCenterConfig config) {
         this.channels = channels;
         this.dispatcher = dispatcher;
-        this.workers = workers;
         this.config = config;
     }
 
     void onShutdown(@Observes ShutdownDelayInitiatedEvent shutdown) {
-        Log.infof("Shutting down: draining for up to %d ms", config.shutdown().drainTimeout().toMillis());
+        long timeout = config.shutdown().drainTimeout().toMillis();
+        Log.infof("Shutting down: draining for up to %d ms", timeout);
         PausableChannel tasks = channels.getPausable(TaskConsumer.TASKS_CHANNEL);
         if (tasks != null) {
             tasks.pause();
         }
-        dispatcher.drain(config.shutdown().drainTimeout());
-        for (Worker worker : workers.online()) {
-            worker.close(CloseReasons.SHUTTING_DOWN).subscribe().with(
-                    closed -> {
-                    },
-                    failure -> Log.debugf("[%s] close on shutdown failed: %s", worker, failure));
+        int waiting = dispatcher.waiting();
+        try {
+            dispatcher.drain().get(timeout, TimeUnit.MILLISECONDS);
+            Log.infof("Drained: %d waiting tasks returned to the queue, every held task settled", waiting);
+        } catch (TimeoutException e) {
+            int unfinished = dispatcher.inFlight();
+            dispatcher.abandonHeld();
+            Log.infof("Drained: %d waiting and %d unfinished tasks returned to the queue", waiting, unfinished);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dispatcher.abandonHeld();
+        } catch (ExecutionException e) {
+            Log.errorf(e.getCause(), "The drain failed; returning what workers hold");
+            dispatcher.abandonHeld();
+        }
+        for (WorkerSnapshot online : dispatcher.online()) {
+            online.worker().link().close(Closing.SHUTTING_DOWN);
         }
     }
 }

@@ -3,9 +3,9 @@ package io.taskcenter.messaging;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,8 +17,7 @@ import com.rabbitmq.client.Envelope;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMessage;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
-import io.taskcenter.stats.DeadLetterReason;
-import io.taskcenter.stats.TaskStats;
+import io.taskcenter.dispatch.TaskRef;
 
 /**
  * One task message received from RabbitMQ, settled exactly once: acked, requeued or dead-lettered.
@@ -27,49 +26,47 @@ import io.taskcenter.stats.TaskStats;
  * a new one) is stale and is not settled at all: the broker requeued it when the old channel closed, and its
  * delivery tag means nothing, or worse another message, on the new channel.
  */
-public final class Delivery {
+public final class Delivery implements TaskRef {
 
     /** Set by quorum queues on redelivery: how many times the message was returned before. */
     static final String DELIVERY_COUNT = "x-delivery-count";
 
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final IncomingRabbitMQMessage<?> message;
     private final LiveConsumers consumers;
-    private final TaskStats stats;
+    private final SettlementListener listener;
     private final String taskId;
-    private final long receivedNanos = System.nanoTime();
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Delivery(IncomingRabbitMQMessage<?> message, LiveConsumers consumers, TaskStats stats) {
+    Delivery(IncomingRabbitMQMessage<?> message, LiveConsumers consumers, SettlementListener listener) {
         this.message = message;
         this.consumers = consumers;
-        this.stats = stats;
+        this.listener = listener;
         this.taskId = message.getMessageId().filter(id -> !id.isBlank()).orElseGet(this::derivedTaskId);
     }
 
-    static Delivery of(Message<?> message, LiveConsumers consumers, TaskStats stats) {
-        return new Delivery(message.unwrap(IncomingRabbitMQMessage.class), consumers, stats);
+    static Delivery of(Message<?> message, LiveConsumers consumers, SettlementListener listener) {
+        return new Delivery(message.unwrap(IncomingRabbitMQMessage.class), consumers, listener);
     }
 
     /**
      * The id workers see: the message's {@code message_id}, or else one derived from what the message carries,
      * so that it is the same on every redelivery.
      */
+    @Override
     public String taskId() {
         return taskId;
     }
 
     /** 1 on the first delivery; counts every return to the queue after that. */
+    @Override
     public int attempt() {
         Object count = message.getHeaders().get(DELIVERY_COUNT);
         if (count instanceof Number returns) {
             return returns.intValue() + 1;
         }
         return redelivered() ? 2 : 1;
-    }
-
-    /** How long ago the service received this delivery. */
-    public Duration age() {
-        return Duration.ofNanos(System.nanoTime() - receivedNanos);
     }
 
     public boolean redelivered() {
@@ -89,52 +86,38 @@ public final class Delivery {
     }
 
     /** The channel it came on has closed: the broker has requeued it, and it can no longer be settled. */
+    @Override
     public boolean isStale() {
         return !consumers.isLive(consumerTag());
     }
 
     /** The task is finished with: the broker may forget it. */
-    public void ack() {
-        if (settle("ack")) {
-            message.ack().thenRun(() -> {
-                Log.debugf("[%s] acked", this);
-                stats.acked();
-            });
+    public CompletionStage<Void> ack() {
+        if (!settle("ack")) {
+            return DONE;
         }
+        return message.ack().thenRun(() -> {
+            Log.debugf("[%s] acked", this);
+            listener.acked();
+        });
     }
 
-    /** Gives the task back to the queue, whatever its history: nobody failed it. */
-    public void requeue(String why) {
-        if (settle("requeue")) {
-            Log.warnf("[%s] requeued: %s", this, why);
-            nack(why, true).thenRun(stats::requeued);
+    /** Gives the task back to the queue. */
+    public CompletionStage<Void> requeue(String why) {
+        if (!settle("requeue")) {
+            return DONE;
         }
+        Log.warnf("[%s] requeued: %s", this, why);
+        return nack(why, true).thenRun(listener::requeued);
     }
 
-    /** No worker took the task: requeue it the first time, dead-letter it once it has been redelivered. */
-    public void requeueOrDeadLetter(String why) {
-        if (redelivered()) {
-            deadLetter(DeadLetterReason.NO_WORKER, "redelivered and " + why);
-        } else {
-            requeue("first delivery and " + why);
+    /** Rejects the task without requeue, so the broker routes it to the dead-letter queue. */
+    public CompletionStage<Void> deadLetter(DeadLetterReason reason, String why) {
+        if (!settle("dead-letter")) {
+            return DONE;
         }
-    }
-
-    /** The attempt did not complete the task: requeue it for another attempt, unless this was the last one. */
-    public void retryOrDeadLetter(String why, int maxAttempts) {
-        if (attempt() >= maxAttempts) {
-            deadLetter(DeadLetterReason.ATTEMPTS_EXHAUSTED, "attempt " + attempt() + " of " + maxAttempts + ": " + why);
-        } else {
-            requeue("attempt " + attempt() + " of " + maxAttempts + ": " + why);
-        }
-    }
-
-    /** The task will never be handed over or completed: route it to the dead-letter queue. */
-    public void deadLetter(DeadLetterReason reason, String why) {
-        if (settle("dead-letter")) {
-            Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
-            nack(why, false).thenRun(() -> stats.deadLettered(reason));
-        }
+        Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
+        return nack(why, false).thenRun(() -> listener.deadLettered(reason));
     }
 
     private CompletionStage<Void> nack(String why, boolean requeue) {

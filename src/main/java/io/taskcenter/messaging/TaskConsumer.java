@@ -10,8 +10,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.quarkus.logging.Log;
 import io.taskcenter.dispatch.Dispatcher;
-import io.taskcenter.stats.DeadLetterReason;
-import io.taskcenter.stats.TaskStats;
 import io.taskcenter.task.InvalidTaskException;
 import io.taskcenter.task.Task;
 import io.taskcenter.task.TaskParser;
@@ -37,13 +35,13 @@ public class TaskConsumer {
 
     private final TaskParser parser;
     private final Dispatcher dispatcher;
-    private final TaskStats stats;
+    private final SettlementListener listener;
     private final LiveConsumers consumers;
 
-    TaskConsumer(TaskParser parser, Dispatcher dispatcher, TaskStats stats, LiveConsumers consumers) {
+    TaskConsumer(TaskParser parser, Dispatcher dispatcher, SettlementListener listener, LiveConsumers consumers) {
         this.parser = parser;
         this.dispatcher = dispatcher;
-        this.stats = stats;
+        this.listener = listener;
         this.consumers = consumers;
     }
 
@@ -53,7 +51,7 @@ public class TaskConsumer {
      */
     @Incoming(TASKS_CHANNEL)
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Delivery delivery = Delivery.of(message, consumers, stats);
+        Delivery delivery = Delivery.of(message, consumers, listener);
         if (delivery.isStale()) {
             // Buffered before its channel closed; the broker has requeued it and will deliver it again.
             Log.debugf("[%s] skipped: its consumer is gone and the broker requeued it", delivery);

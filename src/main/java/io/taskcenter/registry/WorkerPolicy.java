@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.taskcenter.config.TaskCenterConfig;
 import io.taskcenter.config.TaskCenterConfig.WorkerRule;
+import io.taskcenter.task.TaskTypes;
 
 /**
  * Which worker ids may connect, and which task types each one takes, as configured under

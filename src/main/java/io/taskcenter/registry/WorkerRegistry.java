@@ -1,44 +1,32 @@
 package io.taskcenter.registry;
 
-import java.util.Collection;
-import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.taskcenter.dispatch.Dispatcher;
+import io.taskcenter.dispatch.WorkerSnapshot;
+
 /**
- * The workers online right now, at most one per worker id.
+ * The workers online right now, at most one per worker id: a read-only view of the dispatcher's own record, so
+ * that what operators see and what dispatch uses can never disagree.
  */
 @ApplicationScoped
 public class WorkerRegistry {
 
-    private final ConcurrentMap<String, Worker> online = new ConcurrentHashMap<>();
+    private final Dispatcher dispatcher;
 
-    /**
-     * Makes {@code worker} the one online for its id.
-     *
-     * @return the worker it replaces, which the caller must close
-     */
-    public Optional<Worker> register(Worker worker) {
-        return Optional.ofNullable(online.put(worker.id(), worker));
+    WorkerRegistry(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
     }
 
-    /**
-     * Removes {@code worker}, unless another connection has replaced it already.
-     *
-     * @return whether it was the one online for its id
-     */
-    public boolean unregister(Worker worker) {
-        return online.remove(worker.id(), worker);
+    /** A copy, in the order the workers came online. */
+    public List<WorkerSnapshot> online() {
+        return dispatcher.online();
     }
 
-    public Optional<Worker> find(String workerId) {
-        return Optional.ofNullable(online.get(workerId));
-    }
-
-    public Collection<Worker> online() {
-        return Collections.unmodifiableCollection(online.values());
+    public Optional<WorkerSnapshot> find(String workerId) {
+        return online().stream().filter(online -> online.worker().id().equals(workerId)).findFirst();
     }
 }

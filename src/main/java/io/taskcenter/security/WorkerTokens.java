@@ -34,10 +34,23 @@ public class WorkerTokens {
     }
 
     /**
-     * @return the grant of {@code identity}'s token
+     * The grant of {@code identity}'s token, as {@link WorkerGrantAugmentor} read it once for this request.
+     *
      * @throws IllegalArgumentException naming the claim, if the token does not say what a worker token must
      */
     public WorkerGrant grantOf(SecurityIdentity identity) {
+        Object read = identity == null ? null : identity.getAttribute(WorkerGrantAugmentor.GRANT);
+        if (read instanceof WorkerGrant grant) {
+            return grant;
+        }
+        if (read instanceof String problem) {
+            throw new IllegalArgumentException(problem);
+        }
+        return read(identity);
+    }
+
+    /** Reads the grant from the token's claims. */
+    WorkerGrant read(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             throw new IllegalArgumentException("no worker token");
         }

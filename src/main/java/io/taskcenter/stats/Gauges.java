@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.taskcenter.dispatch.Dispatcher;
-import io.taskcenter.registry.Worker;
+import io.taskcenter.dispatch.Worker;
 import io.taskcenter.registry.WorkerPolicy;
 import io.taskcenter.registry.WorkerRegistry;
 
@@ -43,6 +43,6 @@ class Gauges {
     }
 
     private static double count(WorkerRegistry workers, Predicate<Worker> takes) {
-        return workers.online().stream().filter(takes).count();
+        return workers.online().stream().filter(online -> takes.test(online.worker())).count();
     }
 }

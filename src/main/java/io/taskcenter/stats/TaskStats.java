@@ -1,6 +1,5 @@
 package io.taskcenter.stats;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,6 +11,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
+import io.taskcenter.dispatch.DispatchListener;
+import io.taskcenter.dispatch.Effect;
+import io.taskcenter.messaging.DeadLetterReason;
+import io.taskcenter.messaging.SettlementListener;
 import io.taskcenter.registry.WorkerPolicy;
 
 /**
@@ -22,7 +25,7 @@ import io.taskcenter.registry.WorkerPolicy;
 // Created at startup, not on first use, so that its meters show zeros from the first scrape.
 @Startup
 @ApplicationScoped
-public class TaskStats {
+public class TaskStats implements DispatchListener, SettlementListener {
 
     static final String DISPATCHED = "taskcenter.tasks.dispatched";
     static final String COMPLETED = "taskcenter.tasks.completed";
@@ -56,33 +59,32 @@ public class TaskStats {
         requeued = Counter.builder(REQUEUED).description("Task messages returned to the queue").register(registry);
     }
 
-    /** A task was written to a worker's socket, {@code waited} after it was received from RabbitMQ. */
-    public void dispatched(int type, Duration waited) {
-        TypeMeters meters = metersOf(type);
-        meters.dispatched.increment();
-        meters.handover.record(waited);
+    @Override
+    public void on(Effect.Event event) {
+        if (event instanceof Effect.Dispatched dispatched) {
+            TypeMeters meters = metersOf(dispatched.assignment().task().type());
+            meters.dispatched.increment();
+            meters.handover.record(dispatched.waited());
+        } else if (event instanceof Effect.Completed completed) {
+            TypeMeters meters = metersOf(completed.assignment().task().type());
+            meters.completed.increment();
+            meters.completion.record(completed.took());
+        } else if (event instanceof Effect.Failed failed) {
+            metersOf(failed.assignment().task().type()).failed.increment();
+        }
     }
 
-    /** A v1 worker reported a task done, {@code took} after it was written to it. */
-    public void completed(int type, Duration took) {
-        TypeMeters meters = metersOf(type);
-        meters.completed.increment();
-        meters.completion.record(took);
-    }
-
-    /** A v1 worker reported a task failed. */
-    public void failed(int type) {
-        metersOf(type).failed.increment();
-    }
-
+    @Override
     public void acked() {
         acked.increment();
     }
 
+    @Override
     public void requeued() {
         requeued.increment();
     }
 
+    @Override
     public void deadLettered(DeadLetterReason reason) {
         deadLettered.get(reason).increment();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import com.rabbitmq.client.GetResponse;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.taskcenter.registry.Worker;
+import io.taskcenter.dispatch.Protocol;
+import io.taskcenter.dispatch.Worker;
 import io.taskcenter.registry.WorkerPolicy;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.DeadSocket;
@@ -35,13 +37,13 @@ class SettlementTest extends QuarkusBrokerTest {
     @Inject
     WorkerPolicy policy;
 
-    Worker deadWorker;
+    DeadSocket deadSocket;
 
     /** Runs before the base class waits for nobody to be online. */
     @AfterEach
     void takeDeadWorkerOffline() {
-        if (deadWorker != null) {
-            dispatcher.offline(deadWorker);
+        if (deadSocket != null) {
+            dispatcher.leave(deadSocket);
         }
     }
 
@@ -113,10 +115,9 @@ class SettlementTest extends QuarkusBrokerTest {
     }
 
     private DeadSocket registerDeadWorker(String id) {
-        DeadSocket socket = new DeadSocket(id);
-        deadWorker = new Worker(id, Worker.Protocol.SEED, policy.typesFor(id).orElseThrow(), 1, socket.connection());
-        dispatcher.online(deadWorker);
-        return socket;
+        deadSocket = new DeadSocket(id);
+        dispatcher.join(new Worker(id, Protocol.SEED, policy.typesFor(id).orElseThrow(), 1, deadSocket, Instant.now()));
+        return deadSocket;
     }
 
     private List<GetResponse> awaitDeadLetters(int count) {

@@ -14,7 +14,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.taskcenter.stats.DeadLetterReason;
+import io.taskcenter.messaging.DeadLetterReason;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.QuarkusBrokerTest;
 import io.taskcenter.support.V1Worker;

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.taskcenter.config.TaskCenterConfig.WorkerRule;
+import io.taskcenter.task.TaskTypes;
 
 class WorkerPolicyTest {
 

@@ -1,43 +1,40 @@
 package io.taskcenter.support;
 
 import java.io.IOException;
-import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.smallrye.mutiny.Uni;
+import io.taskcenter.dispatch.Assignment;
+import io.taskcenter.dispatch.Closing;
+import io.taskcenter.dispatch.WorkerLink;
 
 /**
- * A socket that still looks open but fails every write, as a TCP connection does whose peer vanished
+ * A worker link that still looks open but fails every write, as a TCP connection does whose peer vanished
  * without a close frame. The seed acked before writing and lost every task sent to one of these.
  */
-public final class DeadSocket {
+public final class DeadSocket implements WorkerLink {
 
     private final AtomicInteger writes = new AtomicInteger();
-    private final WebSocketConnection connection;
+    private final String id;
 
     public DeadSocket(String id) {
-        this.connection = (WebSocketConnection) Proxy.newProxyInstance(
-                WebSocketConnection.class.getClassLoader(),
-                new Class<?>[] { WebSocketConnection.class },
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "sendText" -> {
-                        writes.incrementAndGet();
-                        yield Uni.createFrom().failure(new IOException("Connection reset by peer"));
-                    }
-                    case "isOpen" -> true;
-                    case "isClosed" -> false;
-                    case "id" -> id;
-                    case "close" -> Uni.createFrom().voidItem();
-                    case "toString" -> "dead socket " + id;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        this.id = id;
     }
 
-    public WebSocketConnection connection() {
-        return connection;
+    @Override
+    public CompletionStage<Void> send(Assignment assignment) {
+        writes.incrementAndGet();
+        return CompletableFuture.failedFuture(new IOException("Connection reset by peer"));
+    }
+
+    @Override
+    public void close(Closing why) {
+    }
+
+    @Override
+    public String remoteAddress() {
+        return "dead socket " + id;
     }
 
     /** How many writes were attempted on this socket. */

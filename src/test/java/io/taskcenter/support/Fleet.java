@@ -10,7 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.taskcenter.registry.Worker;
+import io.taskcenter.dispatch.Worker;
+import io.taskcenter.dispatch.WorkerSnapshot;
 import io.taskcenter.registry.WorkerRegistry;
 
 /**
@@ -30,10 +31,10 @@ public final class Fleet implements AutoCloseable {
 
     /** Connects a seed worker and returns once the service lists {@code workerId} online. */
     public TestWorker connect(String workerId) {
-        Worker previous = registry.find(workerId).orElse(null);
+        Worker previous = registry.find(workerId).map(WorkerSnapshot::worker).orElse(null);
         TestWorker worker = track(TestWorker.connect(endpoint, workerId));
         await().atMost(TestWorker.TIMEOUT)
-                .until(() -> registry.find(workerId).filter(online -> online != previous).isPresent());
+                .until(() -> registry.find(workerId).filter(online -> online.worker() != previous).isPresent());
         return worker;
     }
 
@@ -72,13 +73,13 @@ public final class Fleet implements AutoCloseable {
 
     private V1Worker connectV1(URI via, Map<String, String> headers, String workerId, int capacity, int... taskTypes)
             throws InterruptedException {
-        Worker previous = registry.find(workerId).orElse(null);
+        Worker previous = registry.find(workerId).map(WorkerSnapshot::worker).orElse(null);
         V1Worker worker = new V1Worker(track(TestWorker.open(via, headers, V1Worker.SUBPROTOCOL)));
         worker.send(V1Worker.hello(workerId, capacity, taskTypes));
         JsonNode welcome = worker.next(TestWorker.TIMEOUT);
         assertThat(welcome.path("type").asText()).as("answer to hello: " + welcome).isEqualTo("welcome");
         await().atMost(TestWorker.TIMEOUT)
-                .until(() -> registry.find(workerId).filter(online -> online != previous).isPresent());
+                .until(() -> registry.find(workerId).filter(online -> online.worker() != previous).isPresent());
         return worker;
     }
 

@@ -7,15 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.taskcenter.registry.Worker;
-
 /**
- * The tasks one worker holds, by task id, against its capacity. Guarded by the {@link Dispatcher}'s lock.
+ * One worker connection's place in the core: the tasks it holds by id, against its capacity, and what the
+ * choice of a worker needs to know about its past.
  */
-final class WorkerSlots {
+final class Seat {
 
     /** How many ids of expired tasks to remember, to tell a late {@code done} from a bogus one. */
-    private static final int REMEMBERED_EXPIRED = 256;
+    static final int REMEMBERED_EXPIRED = 256;
 
     final Worker worker;
     private final Map<String, Assignment> held = new LinkedHashMap<>();
@@ -25,9 +24,14 @@ final class WorkerSlots {
             return size() > REMEMBERED_EXPIRED;
         }
     });
+    /** When this seat last got a task, in assignments made by the core: equally busy seats go in this order. */
+    long lastAssigned;
+    /** A write failed: the socket is dying though its close has not been seen; no more tasks go here. */
+    boolean writeFailed;
 
-    WorkerSlots(Worker worker) {
+    Seat(Worker worker, long joined) {
         this.worker = worker;
+        this.lastAssigned = joined;
     }
 
     int inFlight() {
@@ -43,6 +47,10 @@ final class WorkerSlots {
         return (double) held.size() / worker.capacity();
     }
 
+    boolean takes(int taskType) {
+        return !writeFailed && worker.taskTypes().accepts(taskType);
+    }
+
     boolean holds(String taskId) {
         return held.containsKey(taskId);
     }
@@ -55,14 +63,17 @@ final class WorkerSlots {
         return held.get(taskId);
     }
 
-    /** Removes the task if {@code assignment} is still the one held under its id. */
+    /**
+     * The gate every ending goes through: removes {@code assignment} if it is still the one held under its id.
+     *
+     * @return whether it was: only then does the caller own the task's outcome
+     */
     boolean release(Assignment assignment) {
         return held.remove(assignment.taskId(), assignment);
     }
 
-    void expire(Assignment assignment) {
-        release(assignment);
-        expired.add(assignment.taskId());
+    void rememberExpired(String taskId) {
+        expired.add(taskId);
     }
 
     boolean expiredRecently(String taskId) {
@@ -70,12 +81,6 @@ final class WorkerSlots {
     }
 
     Collection<Assignment> held() {
-        return held.values();
-    }
-
-    List<Assignment> releaseAll() {
-        List<Assignment> all = List.copyOf(held.values());
-        held.clear();
-        return all;
+        return List.copyOf(held.values());
     }
 }

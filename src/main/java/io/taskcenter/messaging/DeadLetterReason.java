@@ -1,4 +1,4 @@
-package io.taskcenter.stats;
+package io.taskcenter.messaging;
 
 /**
  * Why a task went to the dead-letter queue. Bounded, so it can tag metrics.

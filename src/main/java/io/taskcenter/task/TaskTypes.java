@@ -1,4 +1,4 @@
-package io.taskcenter.registry;
+package io.taskcenter.task;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,12 +28,12 @@ public final class TaskTypes {
         return new TaskTypes(Kind.LISTED, types);
     }
 
-    static TaskTypes any() {
+    public static TaskTypes any() {
         return new TaskTypes(Kind.ANY, Set.of());
     }
 
     /** Every type that is not in {@code named}, the types configuration lists by number. */
-    static TaskTypes otherThan(Set<Integer> named) {
+    public static TaskTypes otherThan(Set<Integer> named) {
         return new TaskTypes(Kind.OTHER, named);
     }
 

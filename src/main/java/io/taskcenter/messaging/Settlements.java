@@ -1,0 +1,80 @@
+package io.taskcenter.messaging;
+
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.taskcenter.config.TaskCenterConfig;
+import io.taskcenter.dispatch.Settler;
+import io.taskcenter.dispatch.TaskRef;
+import io.taskcenter.dispatch.Verdict;
+
+/**
+ * Turns the core's verdicts into ack, requeue or dead letter, and owns the two rules that decide between the
+ * last two: {@code taskcenter.dispatch.max-attempts} for attempts that ended badly, and the seed's "requeue once,
+ * dead-letter on redelivery" for tasks no worker took. Replies go out before the settlement, so that a producer
+ * waiting on one hears of the outcome even if the service stops right after.
+ */
+@ApplicationScoped
+public class Settlements implements Settler {
+
+    private final ReplyPublisher replies;
+    private final int maxAttempts;
+
+    Settlements(ReplyPublisher replies, TaskCenterConfig config) {
+        this.replies = replies;
+        this.maxAttempts = config.dispatch().maxAttempts();
+    }
+
+    @Override
+    public CompletionStage<Void> settle(TaskRef task, Verdict verdict) {
+        Delivery delivery = (Delivery) task;
+        return decide(delivery, verdict).exceptionally(failure -> {
+            // The broker connection dropped under the settlement: it requeues the message by itself.
+            Log.warnf("[%s] settlement for %s not made: %s", delivery, verdict, failure.toString());
+            return null;
+        });
+    }
+
+    private CompletionStage<Void> decide(Delivery delivery, Verdict verdict) {
+        if (verdict instanceof Verdict.HandedOver) {
+            return delivery.ack();
+        }
+        if (verdict instanceof Verdict.Done done) {
+            Log.debugf("[%s] done by worker %s", delivery, done.workerId());
+            return replies.done(delivery, done.result()).subscribeAsCompletionStage()
+                    .thenCompose(replied -> delivery.ack());
+        }
+        if (verdict instanceof Verdict.Failed failed) {
+            return failed(delivery, failed);
+        }
+        if (verdict instanceof Verdict.Lost lost) {
+            String why = attempts(delivery) + ": " + lost.why();
+            return delivery.attempt() >= maxAttempts
+                    ? delivery.deadLetter(DeadLetterReason.ATTEMPTS_EXHAUSTED, why)
+                    : delivery.requeue(why);
+        }
+        if (verdict instanceof Verdict.Unserved unserved) {
+            return delivery.redelivered()
+                    ? delivery.deadLetter(DeadLetterReason.NO_WORKER, "redelivered and " + unserved.why())
+                    : delivery.requeue("first delivery and " + unserved.why());
+        }
+        return delivery.requeue(((Verdict.Returned) verdict).why());
+    }
+
+    /** Another attempt if the worker says it makes sense and one is left; else a reply, then the dead letter. */
+    private CompletionStage<Void> failed(Delivery delivery, Verdict.Failed failed) {
+        String why = attempts(delivery) + " failed, worker " + failed.workerId() + " reported: " + failed.error();
+        if (failed.retry() && delivery.attempt() < maxAttempts) {
+            return delivery.requeue(why);
+        }
+        DeadLetterReason reason = failed.retry() ? DeadLetterReason.ATTEMPTS_EXHAUSTED : DeadLetterReason.FAILED;
+        return replies.failed(delivery, failed.error()).subscribeAsCompletionStage()
+                .thenCompose(replied -> delivery.deadLetter(reason, why));
+    }
+
+    private String attempts(Delivery delivery) {
+        return "attempt " + delivery.attempt() + " of " + maxAttempts;
+    }
+}
