@@ -5,12 +5,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Min;
+
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
- * Every setting of the service that is not a RabbitMQ channel setting ({@code mp.messaging.*}).
+ * Every setting of the service that is not a RabbitMQ channel setting ({@code mp.messaging.*}). Numbers and
+ * durations are validated at startup: a value out of range stops the service with a message naming the key.
  */
 @ConfigMapping(prefix = "taskcenter")
 public interface TaskCenterConfig {
@@ -28,6 +33,7 @@ public interface TaskCenterConfig {
      * {@code hello} (v1). A connection that says nothing is closed, so idle sockets cannot pile up.
      */
     @WithDefault("10s")
+    @DurationMin(millis = 1)
     Duration helloTimeout();
 
     /** How tasks are assigned to workers. */
@@ -62,10 +68,12 @@ public interface TaskCenterConfig {
          * has completed, since the seed protocol never reports completion.
          */
         @WithDefault("1")
+        @Min(1)
         int seedCapacity();
 
         /** The largest capacity a v1 worker may declare in its {@code hello}. */
         @WithDefault("64")
+        @Min(1)
         int maxCapacity();
 
         /**
@@ -75,6 +83,7 @@ public interface TaskCenterConfig {
          * is busy waits as long as it takes.
          */
         @WithDefault("10s")
+        @DurationMin(millis = 0)
         Duration workerWait();
 
         /**
@@ -82,6 +91,7 @@ public interface TaskCenterConfig {
          * {@code progress}. Past it, the task goes back to the queue for another worker.
          */
         @WithDefault("5m")
+        @DurationMin(millis = 1)
         Duration taskTimeout();
 
         /**
@@ -89,6 +99,7 @@ public interface TaskCenterConfig {
          * failure or a lost worker dead-letters it instead of requeueing it.
          */
         @WithDefault("5")
+        @Min(1)
         int maxAttempts();
     }
 
@@ -96,6 +107,7 @@ public interface TaskCenterConfig {
 
         /** How often each worker is sent a WebSocket ping. */
         @WithDefault("5s")
+        @DurationMin(millis = 1)
         Duration interval();
 
         /**
@@ -103,6 +115,7 @@ public interface TaskCenterConfig {
          * holds go back to the queue.
          */
         @WithDefault("15s")
+        @DurationMin(millis = 1)
         Duration timeout();
     }
 
@@ -138,18 +151,22 @@ public interface TaskCenterConfig {
 
         /** Open worker connections at most, over all addresses; more are refused with 503. */
         @WithDefault("20000")
+        @Min(1)
         int maxConnections();
 
         /** Connections at most for one authenticated worker id at a time; more are refused with 429. */
         @WithDefault("4")
+        @Min(1)
         int maxConnectionsPerWorker();
 
         /** New connections per second at most from one address; more are refused with 429. */
         @WithDefault("200")
+        @Min(1)
         int connectionsPerSecondPerAddress();
 
         /** Frames a v1 connection may send that get an error, before it is closed with 1008. */
         @WithDefault("20")
+        @Min(0)
         int maxBadFrames();
 
         /**
@@ -167,6 +184,7 @@ public interface TaskCenterConfig {
          * queue. Keep it below Kubernetes' {@code terminationGracePeriodSeconds}.
          */
         @WithDefault("20s")
+        @DurationMin(millis = 0)
         Duration drainTimeout();
     }
 }

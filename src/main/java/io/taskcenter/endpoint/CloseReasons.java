@@ -21,8 +21,6 @@ public final class CloseReasons {
     static final int MESSAGE_TOO_BIG = 1009;
     static final int INTERNAL_ERROR = 1011;
     static final int HEARTBEAT_TIMEOUT = 4408;
-    /** Not sent: what a close without a status code (an abrupt disconnect) reads as. */
-    static final int NO_STATUS = 1005;
 
     /** RFC 6455 allows 123 bytes of reason in a close frame. */
     private static final int MAX_REASON_BYTES = 123;

@@ -1,7 +1,10 @@
 package io.taskcenter.endpoint;
 
+import java.net.SocketException;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
@@ -22,6 +25,7 @@ import io.taskcenter.security.WorkerGrant;
 import io.taskcenter.security.WorkerTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 
 /**
  * Where workers connect: {@code ws://host:8080/push}. A connection that negotiated the {@value V1#SUBPROTOCOL}
@@ -103,15 +107,44 @@ public class PushEndpoint {
     }
 
     /**
-     * Vert.x reports a message assembled from several frames that outgrows {@code max-message-size} as an
-     * {@link IllegalStateException}; it gets the close code RFC 6455 has for it, not an internal error.
+     * A message over {@code max-message-size}, in one frame or several. Vert.x has no type of its own for it, only
+     * an {@link IllegalStateException} whose text says "max message size"; any other one is a failure of ours.
      */
     @OnError
-    Uni<Void> onError(IllegalStateException failure, WebSocketConnection connection) {
+    Uni<Void> onIllegalState(IllegalStateException failure, WebSocketConnection connection) {
         if (failure.getMessage() != null && failure.getMessage().contains("max message size")) {
+            Log.infof("[%s] closed with 1009: it sent a message over %d bytes", who(connection),
+                    maxMessageSize);
             return Closes.close(connection, CloseReasons.tooBig(maxMessageSize));
         }
-        Log.errorf(failure, "[connection %s] failed", connection.id());
+        return onFailure(failure, connection);
+    }
+
+    /** A frame over {@code max-frame-size}: Netty has dropped the connection already, no close frame can go. */
+    @OnError
+    void onCorruptFrame(CorruptedWebSocketFrameException failure, WebSocketConnection connection) {
+        Log.warnf("[%s] dropped: %s (%s)", who(connection), failure.getMessage(), failure.closeStatus());
+    }
+
+    /** The peer reset the connection: nothing to answer, and {@link #onClose} takes the worker offline. */
+    @OnError
+    void onSocketFailure(SocketException failure, WebSocketConnection connection) {
+        Log.debugf("[%s] socket failed: %s", who(connection), failure.toString());
+    }
+
+    /** The connection closed while a frame was still on its way: {@link #onClose} does what is left to do. */
+    @OnError
+    void onClosedUnderway(HttpClosedException failure, WebSocketConnection connection) {
+        Log.debugf("[%s] closed while a frame was under way: %s", who(connection), failure.toString());
+    }
+
+    /**
+     * Anything else is a bug of ours: logged once, with its stack, and the socket closed with 1011. The worker's
+     * tasks are not lost: the close takes it offline, which returns what it held.
+     */
+    @OnError
+    Uni<Void> onFailure(Throwable failure, WebSocketConnection connection) {
+        Log.errorf(failure, "[%s] failed processing a frame; closing it", WorkerSession.of(connection));
         return Closes.close(connection, CloseReasons.FRAME_FAILED);
     }
 
@@ -133,11 +166,20 @@ public class PushEndpoint {
     }
 
     private static String describe(CloseReason reason) {
-        if (reason == null || reason.getCode() == CloseReasons.NO_STATUS) {
+        if (reason == null || reason.getCode() == CloseReason.EMPTY.getCode()) {
             return "the connection ended without a close frame";
+        }
+        if (reason.getCode() == CloseReason.ABNORMAL.getCode()) {
+            return "the connection ended without answering the service's close frame";
         }
         String message = reason.getMessage() == null || reason.getMessage().isEmpty() ? "" : " " + reason.getMessage();
         return "closed with " + reason.getCode() + message;
+    }
+
+    /** The session if the connection has one yet, for log lines. */
+    private static Object who(WebSocketConnection connection) {
+        WorkerSession session = WorkerSession.of(connection);
+        return session != null ? session : "connection " + connection.id();
     }
 
     private static boolean speaksV1(WebSocketConnection connection) {

@@ -13,6 +13,7 @@ import com.rabbitmq.client.AMQP;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.taskcenter.support.QuarkusBrokerTest;
+import io.taskcenter.support.RawFrame;
 import io.taskcenter.support.TestWorker;
 import io.taskcenter.support.TestWorker.Close;
 import io.taskcenter.support.V1Worker;
@@ -130,6 +131,14 @@ class V1ProtocolTest extends QuarkusBrokerTest {
         worker.done("big", new TextNode("x".repeat(70_000)));
 
         assertThat(worker.awaitClose().code()).isEqualTo(1009);
+    }
+
+    @Test
+    void closesASocketSendingOneFrameOverTheSizeLimitWithMessageTooBig() {
+        Close tooBig = new Close(1009, "Messages must be at most 65536 bytes");
+
+        assertThat(RawFrame.sendAndAwaitClose(push, V1Worker.SUBPROTOCOL, "x".repeat(70_000))).isEqualTo(tooBig);
+        assertThat(RawFrame.sendAndAwaitClose(push, null, "x".repeat(70_000))).as("seed").isEqualTo(tooBig);
     }
 
     @Test

@@ -45,6 +45,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar with {@code settings} as system properties and waits until it is ready. */
     public static ServiceProcess start(Map<String, String> settings) {
+        ServiceProcess service = launch(settings);
+        await().atMost(Duration.ofSeconds(60)).until(() -> service.status("/q/health/ready") == 200);
+        return service;
+    }
+
+    /** Starts the jar with {@code settings} as system properties, without waiting for anything. */
+    public static ServiceProcess launch(Map<String, String> settings) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run this test with ./mvnw verify");
         }
@@ -55,13 +62,15 @@ public final class ServiceProcess implements AutoCloseable {
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", JAR.toString()));
         try {
-            ServiceProcess service = new ServiceProcess(new ProcessBuilder(command).redirectErrorStream(true).start(),
-                    port);
-            await().atMost(Duration.ofSeconds(60)).until(() -> service.status("/q/health/ready") == 200);
-            return service;
+            return new ServiceProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The exit code, once {@link #awaitExit} has seen the process end. */
+    public int exitCode() {
+        return process.exitValue();
     }
 
     public URI pushUrl() {
