@@ -2,6 +2,7 @@ package io.taskcenter.broker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 
 import io.quarkus.logging.Log;
+import io.taskcenter.messaging.DeadLetterReason;
+import io.taskcenter.messaging.DeadLetters;
 
 /**
  * Looks into the dead-letter queue and moves its tasks back to the tasks exchange.
@@ -33,7 +36,10 @@ public class DeadLetterQueue {
     /** The headers RabbitMQ keeps a message's history in; a replayed task starts with a clean one. */
     private static final List<String> HISTORY_HEADERS = List.of("x-death", "x-first-death-exchange",
             "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
-            "x-last-death-reason", "x-delivery-count");
+            "x-last-death-reason", "x-delivery-count", DeadLetters.REASON, DeadLetters.ERROR, DeadLetters.ATTEMPT,
+            DeadLetters.WORKER, DeadLetters.QUEUE, DeadLetters.ROUTING_KEY, DeadLetters.DEAD_AT);
+    /** RabbitMQ's reason for a message the service rejected; only the no-worker rule does that on purpose. */
+    private static final String REJECTED = "rejected";
 
     private final BrokerClient broker;
     private final String queue;
@@ -106,7 +112,8 @@ public class DeadLetterQueue {
             throws IOException, InterruptedException, TimeoutException {
         AMQP.BasicProperties original = message.getProps();
         Map<String, Object> headers = new HashMap<>(original.getHeaders() == null ? Map.of() : original.getHeaders());
-        String routingKey = firstDeath(original).map(death -> firstRoutingKey(death)).orElse("replay");
+        String routingKey = routingKey(original.getHeaders() == null ? Map.of() : original.getHeaders(),
+                firstDeath(original).orElse(Map.of()), "replay");
         HISTORY_HEADERS.forEach(headers::remove);
         channel.basicPublish(exchange, routingKey, original.builder().headers(headers).build(), message.getBody());
         channel.waitForConfirmsOrDie(BrokerClient.TIMEOUT.toMillis());
@@ -115,17 +122,39 @@ public class DeadLetterQueue {
 
     private static DeadLetter toDeadLetter(GetResponse message) {
         AMQP.BasicProperties properties = message.getProps();
+        Map<String, Object> headers = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
         Map<String, Object> death = firstDeath(properties).orElse(Map.of());
+        String brokerReason = text(death.get("reason"));
+        String reason = text(headers.get(DeadLetters.REASON));
+        if (reason == null && REJECTED.equals(brokerReason)) {
+            reason = DeadLetterReason.NO_WORKER.tag();
+        }
         Object time = death.get("time");
+        Object deadAt = headers.get(DeadLetters.DEAD_AT);
         Object count = death.get("count");
+        Object attempt = headers.get(DeadLetters.ATTEMPT);
         return new DeadLetter(
                 properties.getMessageId(),
                 new String(message.getBody(), StandardCharsets.UTF_8),
-                text(death.get("reason")),
-                text(death.get("queue")),
-                death.isEmpty() ? message.getEnvelope().getRoutingKey() : firstRoutingKey(death),
-                time instanceof Date date ? date.toInstant() : null,
-                count instanceof Number number ? number.longValue() : 0);
+                reason != null ? reason : brokerReason,
+                text(headers.get(DeadLetters.ERROR)),
+                attempt instanceof Number number ? number.intValue() : null,
+                text(headers.get(DeadLetters.WORKER)),
+                brokerReason,
+                death.isEmpty() ? text(headers.get(DeadLetters.QUEUE)) : text(death.get("queue")),
+                routingKey(headers, death, message.getEnvelope().getRoutingKey()),
+                time instanceof Date date ? date.toInstant()
+                        : deadAt instanceof Number millis ? Instant.ofEpochMilli(millis.longValue()) : null,
+                count instanceof Number number ? number.longValue() : death.isEmpty() ? 1 : 0);
+    }
+
+    /** The routing key the task was first published with: kept by the service, or in RabbitMQ's x-death. */
+    private static String routingKey(Map<String, Object> headers, Map<String, Object> death, String otherwise) {
+        Object kept = headers.get(DeadLetters.ROUTING_KEY);
+        if (kept != null) {
+            return kept.toString();
+        }
+        return death.isEmpty() ? otherwise : firstRoutingKey(death);
     }
 
     @SuppressWarnings("unchecked")

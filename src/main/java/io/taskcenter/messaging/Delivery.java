@@ -3,7 +3,10 @@ package io.taskcenter.messaging;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -81,6 +84,29 @@ public final class Delivery implements TaskRef {
         return message.getCorrelationId();
     }
 
+    /** The message body, untouched. */
+    byte[] body() {
+        return message.message.body().getBytes();
+    }
+
+    /** The message's own headers; never null. */
+    Map<String, Object> headers() {
+        Map<String, Object> headers = message.message.properties().getHeaders();
+        return headers == null ? Map.of() : headers;
+    }
+
+    String routingKey() {
+        return envelope().getRoutingKey();
+    }
+
+    Optional<String> contentType() {
+        return Optional.ofNullable(message.message.properties().getContentType());
+    }
+
+    Optional<Instant> timestamp() {
+        return Optional.ofNullable(message.message.properties().getTimestamp()).map(Date::toInstant);
+    }
+
     String consumerTag() {
         return message.message.consumerTag();
     }
@@ -109,6 +135,15 @@ public final class Delivery implements TaskRef {
         }
         Log.warnf("[%s] requeued: %s", this, why);
         return nack(why, true).thenRun(listener::requeued);
+    }
+
+    /** Acks a task whose dead letter, with its reason, the broker has confirmed already. */
+    CompletionStage<Void> ackDeadLettered(DeadLetterReason reason, String why) {
+        if (!settle("ack after its dead letter")) {
+            return DONE;
+        }
+        Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
+        return message.ack().thenRun(() -> listener.deadLettered(reason));
     }
 
     /** Rejects the task without requeue, so the broker routes it to the dead-letter queue. */

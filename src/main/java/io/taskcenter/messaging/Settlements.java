@@ -20,10 +20,12 @@ import io.taskcenter.dispatch.Verdict;
 public class Settlements implements Settler {
 
     private final ReplyPublisher replies;
+    private final DeadLetters deadLetters;
     private final int maxAttempts;
 
-    Settlements(ReplyPublisher replies, TaskCenterConfig config) {
+    Settlements(ReplyPublisher replies, DeadLetters deadLetters, TaskCenterConfig config) {
         this.replies = replies;
+        this.deadLetters = deadLetters;
         this.maxAttempts = config.dispatch().maxAttempts();
     }
 
@@ -52,7 +54,8 @@ public class Settlements implements Settler {
         if (verdict instanceof Verdict.Lost lost) {
             String why = attempts(delivery) + ": " + lost.why();
             return delivery.attempt() >= maxAttempts
-                    ? delivery.deadLetter(DeadLetterReason.ATTEMPTS_EXHAUSTED, why)
+                    ? deadLetters.deadLetter(delivery,
+                            new DeadLetters.Details(DeadLetterReason.ATTEMPTS_EXHAUSTED, lost.why(), lost.workerId()), why)
                     : delivery.requeue(why);
         }
         if (verdict instanceof Verdict.Unserved unserved) {
@@ -71,7 +74,14 @@ public class Settlements implements Settler {
         }
         DeadLetterReason reason = failed.retry() ? DeadLetterReason.ATTEMPTS_EXHAUSTED : DeadLetterReason.FAILED;
         return replies.failed(delivery, failed.error()).subscribeAsCompletionStage()
-                .thenCompose(replied -> delivery.deadLetter(reason, why));
+                .thenCompose(replied -> deadLetters.deadLetter(delivery,
+                        new DeadLetters.Details(reason, failed.error(), failed.workerId()), why));
+    }
+
+    /** The message is not a task: it is dead-lettered at once, saying what is wrong with it. */
+    public CompletionStage<Void> invalid(Delivery delivery, String problem) {
+        return deadLetters.deadLetter(delivery, new DeadLetters.Details(DeadLetterReason.INVALID_TASK, problem, null),
+                problem).exceptionally(failure -> null);
     }
 
     private String attempts(Delivery delivery) {

@@ -37,12 +37,15 @@ public class TaskConsumer {
     private final Dispatcher dispatcher;
     private final SettlementListener listener;
     private final LiveConsumers consumers;
+    private final Settlements settlements;
 
-    TaskConsumer(TaskParser parser, Dispatcher dispatcher, SettlementListener listener, LiveConsumers consumers) {
+    TaskConsumer(TaskParser parser, Dispatcher dispatcher, SettlementListener listener, LiveConsumers consumers,
+            Settlements settlements) {
         this.parser = parser;
         this.dispatcher = dispatcher;
         this.listener = listener;
         this.consumers = consumers;
+        this.settlements = settlements;
     }
 
     /**
@@ -62,7 +65,7 @@ public class TaskConsumer {
         try {
             task = parser.parse(message.getPayload());
         } catch (InvalidTaskException e) {
-            delivery.deadLetter(DeadLetterReason.INVALID_TASK, e.getMessage());
+            settlements.invalid(delivery, e.getMessage());
             return NEXT;
         }
         Log.debugf("[%s] received %s, attempt %d", delivery, task.name(), delivery.attempt());

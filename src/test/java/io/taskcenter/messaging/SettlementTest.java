@@ -110,8 +110,11 @@ class SettlementTest extends QuarkusBrokerTest {
         assertThat(one.poll(TestWorker.TIMEOUT)).isEqualTo("valid");
         List<GetResponse> dead = awaitDeadLetters(malformed.size());
         assertThat(dead).extracting(Broker::body).containsExactlyInAnyOrderElementsOf(malformed);
-        // Dead-lettered on the first delivery even though a worker was online: no requeue loop.
-        assertThat(dead).allSatisfy(message -> assertThat(deathOf(message)).containsEntry("count", 1L));
+        // Dead-lettered on the first delivery, by the service itself, saying why: no requeue loop.
+        assertThat(dead).allSatisfy(message -> assertThat(message.getProps().getHeaders())
+                .containsEntry(DeadLetters.REASON, longString("invalid-task"))
+                .containsEntry(DeadLetters.ATTEMPT, 1)
+                .doesNotContainKey("x-death"));
     }
 
     private DeadSocket registerDeadWorker(String id) {
@@ -125,6 +128,10 @@ class SettlementTest extends QuarkusBrokerTest {
         List<GetResponse> dead = broker.takeAll(broker.deadLetterQueue());
         assertThat(dead).hasSize(count);
         return dead;
+    }
+
+    private static com.rabbitmq.client.LongString longString(String text) {
+        return com.rabbitmq.client.impl.LongStringHelper.asLongString(text);
     }
 
     /** The broker's record of why it dead-lettered {@code message}, with string values as strings. */

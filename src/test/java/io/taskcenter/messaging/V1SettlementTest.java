@@ -1,6 +1,9 @@
 package io.taskcenter.messaging;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -94,6 +97,15 @@ class V1SettlementTest extends QuarkusBrokerTest {
         await().atMost(SETTLED).until(() -> broker.ready(broker.deadLetterQueue()) == 1);
         assertThat(stats.deadLetteredCount(DeadLetterReason.FAILED)).isEqualTo(failed + 1);
         assertThat(worker.poll(Duration.ofMillis(300))).isNull();
+        // The dead letter says why it died, as the worker and the service know it, not just "rejected".
+        given().when().get("/api/dead-letters").then().statusCode(200)
+                .body("items", hasSize(1))
+                .body("items[0].reason", equalTo("failed"))
+                .body("items[0].error", equalTo("input file is corrupt"))
+                .body("items[0].workerId", equalTo("1"))
+                .body("items[0].attempt", equalTo(1))
+                .body("items[0].queue", equalTo(broker.queue()))
+                .body("items[0].routingKey", equalTo("test.task"));
     }
 
     @Test
