@@ -103,24 +103,28 @@ public class Dispatcher {
 
     private void step(Function<DispatchCore, List<Effect>> step) {
         List<Effect> effects;
+        boolean drainedNow;
         synchronized (core) {
             effects = step.apply(core);
             settling += settlements(effects);
+            drainedNow = drainedNow();
         }
-        carryOut(effects);
+        carryOut(effects, drainedNow);
     }
 
     private Report report(Function<DispatchCore, DispatchCore.Outcome> step) {
         DispatchCore.Outcome outcome;
+        boolean drainedNow;
         synchronized (core) {
             outcome = step.apply(core);
             settling += settlements(outcome.effects());
+            drainedNow = drainedNow();
         }
-        carryOut(outcome.effects());
+        carryOut(outcome.effects(), drainedNow);
         return outcome.report();
     }
 
-    private void carryOut(List<Effect> effects) {
+    private void carryOut(List<Effect> effects, boolean drainedNow) {
         for (Effect effect : effects) {
             if (effect instanceof Effect.Send send) {
                 Assignment assignment = send.assignment();
@@ -141,7 +145,9 @@ public class Dispatcher {
                 tell(event);
             }
         }
-        checkDrained();
+        if (drainedNow) {
+            drained.complete(null);
+        }
     }
 
     private void tell(Effect.Event event) {
@@ -155,20 +161,19 @@ public class Dispatcher {
     }
 
     private void settled() {
+        boolean drainedNow;
         synchronized (core) {
             settling--;
+            drainedNow = drainedNow();
         }
-        checkDrained();
-    }
-
-    private void checkDrained() {
-        boolean done;
-        synchronized (core) {
-            done = core.draining() && core.inFlight() == 0 && settling == 0;
-        }
-        if (done) {
+        if (drainedNow) {
             drained.complete(null);
         }
+    }
+
+    /** Under the lock: draining, and nothing held or being settled any more. */
+    private boolean drainedNow() {
+        return core.draining() && core.inFlight() == 0 && settling == 0;
     }
 
     private static int settlements(List<Effect> effects) {

@@ -3,6 +3,7 @@ package io.taskcenter.endpoint;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
@@ -115,6 +116,9 @@ final class WorkerSession implements WorkerLink {
 
     @Override
     public void close(Closing why) {
+        if (why == Closing.REPLACED) {
+            Log.infof("[%s] replaced by a new connection with the same id", this);
+        }
         Closes.inBackground(close(why == Closing.REPLACED ? CloseReasons.REPLACED : CloseReasons.SHUTTING_DOWN), this);
     }
 
