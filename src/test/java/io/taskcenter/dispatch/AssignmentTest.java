@@ -22,7 +22,8 @@ import io.taskcenter.support.TestWorker;
 import io.taskcenter.support.V1Worker;
 
 /**
- * Which worker gets a task, and when: capacity, least busy first, waiting for a slot or for a worker.
+ * The wiring of assignment against the real broker: capacity under concurrent load, a worker arriving within the
+ * worker-wait, seed and v1 workers side by side. The rules themselves are DispatchCoreTest's.
  */
 @QuarkusTest
 class AssignmentTest extends QuarkusBrokerTest {
@@ -67,46 +68,6 @@ class AssignmentTest extends QuarkusBrokerTest {
         await().atMost(TestWorker.TIMEOUT).until(() -> dispatcher.inFlight() == 0);
         assertThat(broker.ready(broker.queue())).isZero();
         assertThat(broker.ready(broker.deadLetterQueue())).isZero();
-    }
-
-    @Test
-    void givesTheNextTaskToTheLeastBusyWorker() throws Exception {
-        V1Worker busy = fleet.connectV1("1", 4, 1);
-        broker.publish(task("a", 1));
-        broker.publish(task("b", 1));
-        JsonNode a = busy.nextTask();
-        JsonNode b = busy.nextTask();
-        V1Worker idle = fleet.connectV1("3", 4, 1);
-
-        broker.publish(task("c", 1));
-        broker.publish(task("d", 1));
-
-        // "idle" holds 0 and then 1 of 4 while "busy" holds 2 of 4: both go to "idle".
-        JsonNode c = idle.nextTask();
-        JsonNode d = idle.nextTask();
-        assertThat(List.of(c.get("taskName").asText(), d.get("taskName").asText())).containsExactly("c", "d");
-        assertThat(busy.poll(QUIET)).isNull();
-        busy.done(a).done(b);
-        idle.done(c).done(d);
-    }
-
-    @Test
-    void aTaskWaitsWhileEveryEligibleWorkerIsFullAndGoesOutWhenASlotFrees() throws Exception {
-        V1Worker worker = fleet.connectV1("1", 1, 1);
-        broker.publish(task("first", 1));
-        broker.publish(task("second", 1));
-        JsonNode first = worker.nextTask();
-
-        // Far longer than the worker-wait (1s in tests): being full is not being absent, so it keeps waiting.
-        assertThat(worker.poll(Duration.ofMillis(2500))).isNull();
-        assertThat(dispatcher.waiting()).isEqualTo(1);
-        assertThat(broker.ready(broker.deadLetterQueue())).isZero();
-
-        worker.done(first);
-        JsonNode second = worker.nextTask();
-        assertThat(second.get("taskName").asText()).isEqualTo("second");
-        assertThat(second.get("attempt").asInt()).as("never requeued while it waited").isEqualTo(1);
-        worker.done(second);
     }
 
     @Test
