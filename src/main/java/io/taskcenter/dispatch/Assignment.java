@@ -12,7 +12,6 @@ public final class Assignment {
 
     private final TaskRef ref;
     private final Task task;
-    private final Worker worker;
     final Seat seat;
     private final long receivedAt;
     private final Duration timeout;
@@ -28,10 +27,9 @@ public final class Assignment {
         this.ref = ref;
         this.task = task;
         this.seat = seat;
-        this.worker = seat.worker;
         this.receivedAt = receivedAt;
         this.timeout = timeout;
-        this.deadline = worker.protocol().deadline(now, timeout);
+        this.deadline = seat.worker.protocol().deadline(now, timeout);
     }
 
     public String taskId() {
@@ -52,7 +50,7 @@ public final class Assignment {
     }
 
     public Worker worker() {
-        return worker;
+        return seat.worker;
     }
 
     TaskRef ref() {
@@ -69,6 +67,6 @@ public final class Assignment {
 
     @Override
     public String toString() {
-        return "task " + taskId() + " on " + worker;
+        return "task " + taskId() + " on " + seat.worker;
     }
 }

@@ -90,7 +90,7 @@ public final class DispatchCore {
         }
         online.remove(seat.worker.id(), seat);
         boolean losesPending = seat.worker.protocol().losesPendingWritesOnLeave();
-        for (Assignment assignment : seat.held()) {
+        for (Assignment assignment : List.copyOf(seat.held())) {
             if ((assignment.written() || losesPending) && take(assignment)) {
                 effects.add(new Effect.Settle(assignment.ref(),
                         new Verdict.Lost(seat.worker.id(), seat.worker + " went offline holding it")));
@@ -107,8 +107,7 @@ public final class DispatchCore {
             // Ended while it was being written (worker gone, deadline, drain): that ending owns it.
             return effects;
         }
-        effects.add(new Effect.Dispatched(assignment.worker(), assignment,
-                Duration.ofNanos(now - assignment.receivedAt())));
+        effects.add(new Effect.Dispatched(assignment, Duration.ofNanos(now - assignment.receivedAt())));
         Verdict settled = assignment.worker().protocol().written(assignment.worker());
         if (settled == null) {
             assignment.writtenAt = now;
@@ -142,7 +141,7 @@ public final class DispatchCore {
     public Outcome done(WorkerLink link, String taskId, JsonNode result, long now) {
         return report(link, taskId, now, (assignment, effects) -> {
             long took = assignment.written() ? now - assignment.writtenAt : 0;
-            effects.add(new Effect.Completed(assignment.worker(), assignment, Duration.ofNanos(took)));
+            effects.add(new Effect.Completed(assignment, Duration.ofNanos(took)));
             effects.add(new Effect.Settle(assignment.ref(), new Verdict.Done(assignment.worker().id(), result)));
         });
     }
@@ -150,7 +149,7 @@ public final class DispatchCore {
     /** A worker reports a task failed; {@code retry} says whether another attempt makes sense. */
     public Outcome failed(WorkerLink link, String taskId, String error, boolean retry, long now) {
         return report(link, taskId, now, (assignment, effects) -> {
-            effects.add(new Effect.Failed(assignment.worker(), assignment));
+            effects.add(new Effect.Failed(assignment));
             effects.add(new Effect.Settle(assignment.ref(),
                     new Verdict.Failed(assignment.worker().id(), error, retry)));
         });
@@ -170,16 +169,22 @@ public final class DispatchCore {
     /** Expires tasks past their deadline, and gives up on tasks that waited too long for any eligible worker. */
     public List<Effect> tick(long now) {
         List<Effect> effects = new ArrayList<>();
-        boolean freed = false;
+        // Runs ten times a second over every held task: collect the overdue ones without copying anything.
+        List<Assignment> overdue = new ArrayList<>();
         for (Seat seat : seats.values()) {
             for (Assignment assignment : seat.held()) {
-                if (assignment.deadline != Assignment.NO_DEADLINE && now - assignment.deadline > 0 && take(assignment)) {
-                    seat.rememberExpired(assignment.taskId());
-                    effects.add(new Effect.Settle(assignment.ref(), new Verdict.Lost(seat.worker.id(),
-                            "deadline passed on " + seat.worker + " after " + taskTimeout.toMillis()
-                                    + " ms without a report")));
-                    freed = true;
+                if (assignment.deadline != Assignment.NO_DEADLINE && now - assignment.deadline > 0) {
+                    overdue.add(assignment);
                 }
+            }
+        }
+        for (Assignment assignment : overdue) {
+            if (take(assignment)) {
+                Seat seat = assignment.seat;
+                seat.rememberExpired(assignment.taskId());
+                effects.add(new Effect.Settle(assignment.ref(), new Verdict.Lost(seat.worker.id(),
+                        "deadline passed on " + seat.worker + " after " + taskTimeout.toMillis()
+                                + " ms without a report")));
             }
         }
         Map<Integer, Boolean> served = new HashMap<>();
@@ -197,7 +202,7 @@ public final class DispatchCore {
                         + task.task.type() + " within " + workerWait.toMillis() + " ms")));
             }
         }
-        if (freed) {
+        if (!overdue.isEmpty()) {
             assignWaiting(now, effects);
         }
         return effects;
@@ -220,7 +225,7 @@ public final class DispatchCore {
     public List<Effect> abandonHeld(long now) {
         List<Effect> effects = new ArrayList<>();
         for (Seat seat : seats.values()) {
-            for (Assignment assignment : seat.held()) {
+            for (Assignment assignment : List.copyOf(seat.held())) {
                 if (take(assignment)) {
                     effects.add(new Effect.Settle(assignment.ref(), new Verdict.Returned(
                             "the service is shutting down before " + seat.worker + " finished it")));

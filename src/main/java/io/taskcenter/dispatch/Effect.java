@@ -30,14 +30,14 @@ public sealed interface Effect {
     }
 
     /** A task reached its worker's socket, {@code waited} after the service received it. */
-    record Dispatched(Worker worker, Assignment assignment, Duration waited) implements Event {
+    record Dispatched(Assignment assignment, Duration waited) implements Event {
     }
 
     /** A v1 worker reported a task done, {@code took} after it was written to it. */
-    record Completed(Worker worker, Assignment assignment, Duration took) implements Event {
+    record Completed(Assignment assignment, Duration took) implements Event {
     }
 
     /** A v1 worker reported a task failed. */
-    record Failed(Worker worker, Assignment assignment) implements Event {
+    record Failed(Assignment assignment) implements Event {
     }
 }

@@ -3,7 +3,6 @@ package io.taskcenter.dispatch;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,7 +79,8 @@ final class Seat {
         return expired.contains(taskId);
     }
 
+    /** A read-only view: copy it before taking tasks off this seat while iterating. */
     Collection<Assignment> held() {
-        return List.copyOf(held.values());
+        return Collections.unmodifiableCollection(held.values());
     }
 }

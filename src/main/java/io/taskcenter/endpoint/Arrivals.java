@@ -38,10 +38,7 @@ class Arrivals {
 
     /** Puts the worker online; an older connection with its id is closed, and its tasks go back. */
     void admit(WorkerSession session, String workerId, Protocol protocol, Admission.Decision decision) {
-        long timer = session.takeHelloTimer();
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        session.cancelHelloTimer(vertx);
         Worker worker = new Worker(workerId, protocol, decision.types(), decision.capacity(), session, Instant.now());
         session.admitted(worker);
         Log.infof("[%s] online from %s, takes task types %s, capacity %d", session, session.remoteAddress(),

@@ -11,6 +11,7 @@ import io.quarkus.websockets.next.OpenConnections;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.taskcenter.config.TaskCenterConfig;
 import io.taskcenter.dispatch.Dispatcher;
+import io.vertx.core.Vertx;
 
 /**
  * Pings every worker at {@code taskcenter.heartbeat.interval} and closes the socket of one that has sent
@@ -38,7 +39,7 @@ class Heartbeats {
         this.timeout = config.heartbeat().timeout();
     }
 
-    void start(@Observes StartupEvent started, io.vertx.core.Vertx vertx) {
+    void start(@Observes StartupEvent started, Vertx vertx) {
         vertx.setPeriodic(Math.max(1, interval.toMillis() / SLICES), timer -> beat(tick++ % SLICES));
     }
 

@@ -154,10 +154,7 @@ public class PushEndpoint {
         if (session == null || !session.end()) {
             return;
         }
-        long timer = session.takeHelloTimer();
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
+        session.cancelHelloTimer(vertx);
         limits.closed(session.grant() == null ? null : session.grant().workerId());
         if (session.worker() != null) {
             Log.infof("[%s] offline: %s", session, describe(connection.closeReason()));

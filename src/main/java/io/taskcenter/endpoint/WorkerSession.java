@@ -13,6 +13,7 @@ import io.taskcenter.dispatch.Closing;
 import io.taskcenter.dispatch.Worker;
 import io.taskcenter.dispatch.WorkerLink;
 import io.taskcenter.security.WorkerGrant;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -80,11 +81,16 @@ final class WorkerSession implements WorkerLink {
         helloTimer = timerId;
     }
 
-    /** The hello timer to cancel, once: on admission or close. */
-    synchronized long takeHelloTimer() {
-        long timer = helloTimer;
-        helloTimer = -1;
-        return timer;
+    /** Cancels the hello timer, if it is still set: on admission or close, whichever comes first. */
+    void cancelHelloTimer(Vertx vertx) {
+        long timer;
+        synchronized (this) {
+            timer = helloTimer;
+            helloTimer = -1;
+        }
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
     }
 
     /** The worker sent something (a frame or a pong): it is alive. */

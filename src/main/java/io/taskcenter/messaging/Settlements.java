@@ -32,11 +32,7 @@ public class Settlements implements Settler {
     @Override
     public CompletionStage<Void> settle(TaskRef task, Verdict verdict) {
         Delivery delivery = (Delivery) task;
-        return decide(delivery, verdict).exceptionally(failure -> {
-            // The broker connection dropped under the settlement: it requeues the message by itself.
-            Log.warnf("[%s] settlement for %s not made: %s", delivery, verdict, failure.toString());
-            return null;
-        });
+        return logged(decide(delivery, verdict), delivery, verdict);
     }
 
     private CompletionStage<Void> decide(Delivery delivery, Verdict verdict) {
@@ -80,8 +76,16 @@ public class Settlements implements Settler {
 
     /** The message is not a task: it is dead-lettered at once, saying what is wrong with it. */
     public CompletionStage<Void> invalid(Delivery delivery, String problem) {
-        return deadLetters.deadLetter(delivery, new DeadLetters.Details(DeadLetterReason.INVALID_TASK, problem, null),
-                problem).exceptionally(failure -> null);
+        return logged(deadLetters.deadLetter(delivery,
+                new DeadLetters.Details(DeadLetterReason.INVALID_TASK, problem, null), problem), delivery, "invalid task");
+    }
+
+    /** A settlement that never fails: one the broker connection dropped under is requeued by the broker itself. */
+    private static CompletionStage<Void> logged(CompletionStage<Void> settlement, Delivery delivery, Object what) {
+        return settlement.exceptionally(failure -> {
+            Log.warnf("[%s] settlement for %s not made: %s", delivery, what, failure.toString());
+            return null;
+        });
     }
 
     private String attempts(Delivery delivery) {

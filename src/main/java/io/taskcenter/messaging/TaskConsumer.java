@@ -21,8 +21,10 @@ import io.taskcenter.task.TaskParser;
  * <li>ack, once a seed worker's socket took the task, or a v1 worker reported it {@code done};</li>
  * <li>nack with requeue, when no eligible worker took it on its first delivery, when its worker was lost or
  * missed the deadline, when a v1 worker failed it and asked for a retry, or on shutdown;</li>
- * <li>nack without requeue (dead letter), when it is not a valid task, when no worker took it on redelivery,
- * when a worker failed it for good, or when it used up its attempts.</li>
+ * <li>nack without requeue (dead letter), when no worker took it on redelivery;</li>
+ * <li>ack after {@link DeadLetters} published it, with its reason, to the dead-letter exchange, when it is not a
+ * valid task, when a worker failed it for good, or when it used up its attempts (a nack without requeue if that
+ * publish fails).</li>
  * </ul>
  */
 @ApplicationScoped

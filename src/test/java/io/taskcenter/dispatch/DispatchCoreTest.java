@@ -82,7 +82,8 @@ class DispatchCoreTest {
 
         assertThat(settled(written)).containsEntry("t1", new Verdict.HandedOver("1"));
         assertThat(sends(written)).extracting(Assignment::taskId).containsExactly("t2");
-        assertThat(written).contains(new Effect.Dispatched(seed, first, Duration.ZERO));
+        assertThat(written).contains(new Effect.Dispatched(first, Duration.ZERO));
+        assertThat(first.worker()).isEqualTo(seed);
     }
 
     @Test
