@@ -21,7 +21,7 @@ import com.rabbitmq.client.GetResponse;
 
 import io.quarkus.logging.Log;
 import io.taskcenter.messaging.DeadLetterReason;
-import io.taskcenter.messaging.DeadLetters;
+import io.taskcenter.messaging.TaskHeaders;
 
 /**
  * Looks into the dead-letter queue and moves its tasks back to the tasks exchange.
@@ -36,10 +36,16 @@ public class DeadLetterQueue {
     /** The headers RabbitMQ keeps a message's history in; a replayed task starts with a clean one. */
     private static final List<String> HISTORY_HEADERS = List.of("x-death", "x-first-death-exchange",
             "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
-            "x-last-death-reason", "x-delivery-count", DeadLetters.REASON, DeadLetters.ERROR, DeadLetters.ATTEMPT,
-            DeadLetters.WORKER, DeadLetters.QUEUE, DeadLetters.ROUTING_KEY, DeadLetters.DEAD_AT);
+            "x-last-death-reason", "x-delivery-count", TaskHeaders.REASON, TaskHeaders.ERROR, TaskHeaders.ATTEMPT,
+            TaskHeaders.WORKER, TaskHeaders.QUEUE, TaskHeaders.ROUTING_KEY, TaskHeaders.DEAD_AT);
     /** RabbitMQ's reason for a message the service rejected; only the no-worker rule does that on purpose. */
     private static final String REJECTED = "rejected";
+    /**
+     * RabbitMQ's reason for a message returned to its queue more often than the queue's delivery limit allows
+     * ({@link DeliveryLimits}), shown as {@link #DELIVERY_LIMIT_TAG}: the broker dead-lettered it, not the service.
+     */
+    private static final String DELIVERY_LIMIT = "delivery_limit";
+    static final String DELIVERY_LIMIT_TAG = "delivery-limit";
 
     private final BrokerClient broker;
     private final String queue;
@@ -125,23 +131,26 @@ public class DeadLetterQueue {
         Map<String, Object> headers = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
         Map<String, Object> death = firstDeath(properties).orElse(Map.of());
         String brokerReason = text(death.get("reason"));
-        String reason = text(headers.get(DeadLetters.REASON));
+        String reason = text(headers.get(TaskHeaders.REASON));
         if (reason == null && REJECTED.equals(brokerReason)) {
             reason = DeadLetterReason.NO_WORKER.tag();
         }
+        if (reason == null && DELIVERY_LIMIT.equals(brokerReason)) {
+            reason = DELIVERY_LIMIT_TAG;
+        }
         Object time = death.get("time");
-        Object deadAt = headers.get(DeadLetters.DEAD_AT);
+        Object deadAt = headers.get(TaskHeaders.DEAD_AT);
         Object count = death.get("count");
-        Object attempt = headers.get(DeadLetters.ATTEMPT);
+        Object attempt = headers.get(TaskHeaders.ATTEMPT);
         return new DeadLetter(
                 properties.getMessageId(),
                 new String(message.getBody(), StandardCharsets.UTF_8),
                 reason != null ? reason : brokerReason,
-                text(headers.get(DeadLetters.ERROR)),
+                text(headers.get(TaskHeaders.ERROR)),
                 attempt instanceof Number number ? number.intValue() : null,
-                text(headers.get(DeadLetters.WORKER)),
+                text(headers.get(TaskHeaders.WORKER)),
                 brokerReason,
-                death.isEmpty() ? text(headers.get(DeadLetters.QUEUE)) : text(death.get("queue")),
+                death.isEmpty() ? text(headers.get(TaskHeaders.QUEUE)) : text(death.get("queue")),
                 routingKey(headers, death, message.getEnvelope().getRoutingKey()),
                 time instanceof Date date ? date.toInstant()
                         : deadAt instanceof Number millis ? Instant.ofEpochMilli(millis.longValue()) : null,
@@ -150,7 +159,7 @@ public class DeadLetterQueue {
 
     /** The routing key the task was first published with: kept by the service, or in RabbitMQ's x-death. */
     private static String routingKey(Map<String, Object> headers, Map<String, Object> death, String otherwise) {
-        Object kept = headers.get(DeadLetters.ROUTING_KEY);
+        Object kept = headers.get(TaskHeaders.ROUTING_KEY);
         if (kept != null) {
             return kept.toString();
         }

@@ -31,8 +31,8 @@ import io.taskcenter.dispatch.TaskRef;
  */
 public final class Delivery implements TaskRef {
 
-    /** Set by quorum queues on redelivery: how many times the message was returned before. */
-    static final String DELIVERY_COUNT = "x-delivery-count";
+    /** A bound on a producer's header, so the next attempt's number still fits. */
+    private static final int MAX_ATTEMPT = 1_000_000;
 
     private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -62,14 +62,16 @@ public final class Delivery implements TaskRef {
         return taskId;
     }
 
-    /** 1 on the first delivery; counts every return to the queue after that. */
+    /**
+     * 1 on the first delivery. A retry ({@link Retries}) carries the next number in {@link TaskHeaders#ATTEMPT};
+     * a task the broker itself gave back (a requeue, or a closed channel) counts one more. RabbitMQ's
+     * {@code x-delivery-count} is not read: from 4.3 on it no longer counts requeues.
+     */
     @Override
     public int attempt() {
-        Object count = message.getHeaders().get(DELIVERY_COUNT);
-        if (count instanceof Number returns) {
-            return returns.intValue() + 1;
-        }
-        return redelivered() ? 2 : 1;
+        Object carried = headers().get(TaskHeaders.ATTEMPT);
+        long attempt = carried instanceof Number number ? Math.max(1, Math.min(number.longValue(), MAX_ATTEMPT)) : 1;
+        return (int) attempt + (redelivered() ? 1 : 0);
     }
 
     public boolean redelivered() {
@@ -95,8 +97,10 @@ public final class Delivery implements TaskRef {
         return headers == null ? Map.of() : headers;
     }
 
+    /** The routing key the task was first published with, also on a copy the service published. */
     String routingKey() {
-        return envelope().getRoutingKey();
+        Object kept = headers().get(TaskHeaders.ROUTING_KEY);
+        return kept != null ? kept.toString() : envelope().getRoutingKey();
     }
 
     Optional<String> contentType() {
@@ -144,6 +148,15 @@ public final class Delivery implements TaskRef {
         }
         Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
         return message.ack().thenRun(() -> listener.deadLettered(reason));
+    }
+
+    /** Acks a task whose next attempt, a copy at the back of the queue, the broker has confirmed already. */
+    CompletionStage<Void> ackRetried(String why) {
+        if (!settle("ack after its retry")) {
+            return DONE;
+        }
+        Log.warnf("[%s] retried: %s", this, why);
+        return message.ack().thenRun(listener::requeued);
     }
 
     /** Rejects the task without requeue, so the broker routes it to the dead-letter queue. */

@@ -11,8 +11,8 @@ import io.taskcenter.dispatch.TaskRef;
 import io.taskcenter.dispatch.Verdict;
 
 /**
- * Turns the core's verdicts into ack, requeue or dead letter, and owns the two rules that decide between the
- * last two: {@code taskcenter.dispatch.max-attempts} for attempts that ended badly, and the seed's "requeue once,
+ * Turns the core's verdicts into ack, retry ({@link Retries}), requeue or dead letter, and owns the two rules
+ * that decide between them: {@code taskcenter.dispatch.max-attempts} for attempts that ended badly, and the seed's "requeue once,
  * dead-letter on redelivery" for tasks no worker took. Replies go out before the settlement, so that a producer
  * waiting on one hears of the outcome even if the service stops right after.
  */
@@ -21,11 +21,13 @@ public class Settlements implements Settler {
 
     private final ReplyPublisher replies;
     private final DeadLetters deadLetters;
+    private final Retries retries;
     private final int maxAttempts;
 
-    Settlements(ReplyPublisher replies, DeadLetters deadLetters, TaskCenterConfig config) {
+    Settlements(ReplyPublisher replies, DeadLetters deadLetters, Retries retries, TaskCenterConfig config) {
         this.replies = replies;
         this.deadLetters = deadLetters;
+        this.retries = retries;
         this.maxAttempts = config.dispatch().maxAttempts();
     }
 
@@ -52,7 +54,7 @@ public class Settlements implements Settler {
             return delivery.attempt() >= maxAttempts
                     ? deadLetters.deadLetter(delivery,
                             new DeadLetters.Details(DeadLetterReason.ATTEMPTS_EXHAUSTED, lost.why(), lost.workerId()), why)
-                    : delivery.requeue(why);
+                    : retries.retry(delivery, why);
         }
         if (verdict instanceof Verdict.Unserved unserved) {
             return delivery.redelivered()
@@ -66,7 +68,7 @@ public class Settlements implements Settler {
     private CompletionStage<Void> failed(Delivery delivery, Verdict.Failed failed) {
         String why = attempts(delivery) + " failed, worker " + failed.workerId() + " reported: " + failed.error();
         if (failed.retry() && delivery.attempt() < maxAttempts) {
-            return delivery.requeue(why);
+            return retries.retry(delivery, why);
         }
         DeadLetterReason reason = failed.retry() ? DeadLetterReason.ATTEMPTS_EXHAUSTED : DeadLetterReason.FAILED;
         return replies.failed(delivery, failed.error()).subscribeAsCompletionStage()

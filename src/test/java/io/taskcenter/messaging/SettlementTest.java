@@ -112,8 +112,8 @@ class SettlementTest extends QuarkusBrokerTest {
         assertThat(dead).extracting(Broker::body).containsExactlyInAnyOrderElementsOf(malformed);
         // Dead-lettered on the first delivery, by the service itself, saying why: no requeue loop.
         assertThat(dead).allSatisfy(message -> assertThat(message.getProps().getHeaders())
-                .containsEntry(DeadLetters.REASON, longString("invalid-task"))
-                .containsEntry(DeadLetters.ATTEMPT, 1)
+                .containsEntry(TaskHeaders.REASON, longString("invalid-task"))
+                .containsEntry(TaskHeaders.ATTEMPT, 1)
                 .doesNotContainKey("x-death"));
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.impl.LongStringHelper;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.taskcenter.messaging.DeadLetterReason;
@@ -78,10 +79,15 @@ class V1SettlementTest extends QuarkusBrokerTest {
             worker.failed(task, "database unavailable", true);
         }
 
-        // max-attempts is 5: the fifth failure is the last.
+        // max-attempts is 5: the fifth failure is the last. Counted by the service, so the same on every broker.
         assertThat(attempts).containsExactly(1, 2, 3, 4, 5);
         await().atMost(SETTLED).until(() -> broker.ready(broker.deadLetterQueue()) == 1);
-        assertThat(Broker.body(broker.take(broker.deadLetterQueue()))).isEqualTo(task("flaky", 1));
+        GetResponse dead = broker.take(broker.deadLetterQueue());
+        assertThat(Broker.body(dead)).isEqualTo(task("flaky", 1));
+        assertThat(dead.getProps().getHeaders())
+                .containsEntry(TaskHeaders.ATTEMPT, 5)
+                .as("the retries went through the default exchange; the first routing key is kept")
+                .containsEntry(TaskHeaders.ROUTING_KEY, LongStringHelper.asLongString("test.task"));
         assertThat(stats.deadLetteredCount(DeadLetterReason.ATTEMPTS_EXHAUSTED)).isEqualTo(exhausted + 1);
         assertThat(worker.poll(Duration.ofMillis(300))).isNull();
     }
