@@ -87,8 +87,16 @@ public class BrokerClient {
     }
 
     public <T> T withChannel(ChannelWork<T> work) throws BrokerUnavailableException {
-        try (Channel channel = connection().createChannel()) {
-            return work.run(channel);
+        try {
+            Channel channel = connection().createChannel();
+            try {
+                return work.run(channel);
+            } finally {
+                // A refused operation has closed it already; closing it again would throw.
+                if (channel.isOpen()) {
+                    channel.close();
+                }
+            }
         } catch (IOException | TimeoutException e) {
             throw new BrokerUnavailableException("RabbitMQ is unavailable: " + describe(e), e);
         } catch (InterruptedException e) {

@@ -20,6 +20,7 @@ import com.rabbitmq.client.AMQP;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.taskcenter.support.Broker;
 import io.taskcenter.support.QuarkusBrokerTest;
 import io.taskcenter.support.TestWorker;
 import io.taskcenter.support.V1Worker;
@@ -142,6 +143,23 @@ class OperationsApiTest extends QuarkusBrokerTest {
         given().when().get("/api/dead-letters").then().statusCode(200).body("items", hasSize(3));
 
         assertThat(broker.ready(broker.deadLetterQueue())).isEqualTo(3);
+    }
+
+    @Test
+    void looksAtADeadLetterMoreOftenThanAnyDeliveryLimitAndLosesNothing() {
+        broker.publish("not a task", new AMQP.BasicProperties.Builder().messageId("looked-at").build());
+        await().atMost(SETTLED).until(() -> broker.ready(broker.deadLetterQueue()) == 1);
+
+        // Each look returns the message to the queue; RabbitMQ 4.x drops one after 20 returns by default.
+        for (int look = 1; look <= 30; look++) {
+            given().when().get("/api/dead-letters")
+                    .then().statusCode(200)
+                    .body("total", equalTo(1))
+                    .body("items[0].messageId", equalTo("looked-at"));
+        }
+
+        assertThat(broker.ready(broker.deadLetterQueue())).isEqualTo(1);
+        assertThat(Broker.body(broker.take(broker.deadLetterQueue()))).isEqualTo("not a task");
     }
 
     @Test

@@ -647,6 +647,9 @@ final class Manifests {
         assertThat(replicas).as("RabbitmqCluster replicas: odd, at least 3 (quorum queues)").isGreaterThanOrEqualTo(3)
                 .matches(n -> n % 2 == 1, "odd");
         assertThat(rabbit.at("/spec/persistence/storage").asText()).as("RabbitmqCluster persistence.storage").isNotBlank();
+        assertThat(rabbit.at("/spec/image").asText())
+                .as("RabbitmqCluster image: pinned to a 4.x release, the line the tests run against beside 3.10")
+                .matches("rabbitmq:4\\.\\d+\\.\\d+(-management)?");
         for (String field : List.of("/spec/resources/requests/cpu", "/spec/resources/requests/memory",
                 "/spec/resources/limits/cpu", "/spec/resources/limits/memory")) {
             assertThat(rabbit.at(field).asText()).as("RabbitmqCluster " + field).isNotBlank();
