@@ -166,6 +166,21 @@ public final class DispatchCore {
         return Report.ACCEPTED;
     }
 
+    /**
+     * The worker asked for no more tasks ({@code drain}): it keeps what it holds, to report as usual, and the
+     * choice passes it over from now on.
+     *
+     * @return how many tasks it holds, or -1 if it is not online
+     */
+    public int drain(WorkerLink link) {
+        Seat seat = seats.get(link);
+        if (seat == null) {
+            return -1;
+        }
+        seat.draining = true;
+        return seat.inFlight();
+    }
+
     /** Expires tasks past their deadline, and gives up on tasks that waited too long for any eligible worker. */
     public List<Effect> tick(long now) {
         List<Effect> effects = new ArrayList<>();

@@ -63,6 +63,13 @@ public class Dispatcher {
         }
     }
 
+    /** See {@link DispatchCore#drain}. */
+    public int drain(WorkerLink link) {
+        synchronized (core) {
+            return core.drain(link);
+        }
+    }
+
     void tick() {
         step(core -> core.tick(now()));
     }

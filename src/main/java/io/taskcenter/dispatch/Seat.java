@@ -27,6 +27,8 @@ final class Seat {
     long lastAssigned;
     /** A write failed: the socket is dying though its close has not been seen; no more tasks go here. */
     boolean writeFailed;
+    /** The worker asked for no more tasks: it is finishing what it holds before it leaves. */
+    boolean draining;
 
     Seat(Worker worker, long joined) {
         this.worker = worker;
@@ -47,7 +49,7 @@ final class Seat {
     }
 
     boolean takes(int taskType) {
-        return !writeFailed && worker.taskTypes().accepts(taskType);
+        return !writeFailed && !draining && worker.taskTypes().accepts(taskType);
     }
 
     boolean holds(String taskId) {

@@ -65,6 +65,11 @@ class V1Handler {
             return session.connection().sendText(frames.error(ServiceFrames.ALREADY_WELCOMED,
                     "this connection was welcomed already; open a new one to change its hello", null));
         }
+        if (frame instanceof WorkerFrame.Drain) {
+            int holding = dispatcher.drain(session);
+            Log.infof("[%s] draining: takes no more tasks, finishing the %d it holds", session, holding);
+            return session.connection().sendText(frames.draining(Math.max(holding, 0)));
+        }
         return report(frame, session);
     }
 

@@ -106,6 +106,22 @@ class DispatchCoreTest {
     }
 
     @Test
+    void aDrainingWorkerGetsNoMoreTasksButStillReportsWhatItHolds() {
+        Worker leaving = join(v1("leaving", 4, 1));
+        sends(submit("held", 1));
+
+        assertThat(core.drain(leaving.link())).as("tasks it holds").isEqualTo(1);
+        assertThat(sends(submit("next", 1))).as("nothing for a draining worker").isEmpty();
+        Worker other = v1("other", 1, 1);
+        assertThat(sends(core.join(other, now))).extracting(Assignment::taskId).containsExactly("next");
+
+        DispatchCore.Outcome done = core.done(leaving.link(), "held", null, now);
+        assertThat(done.report()).isEqualTo(Report.ACCEPTED);
+        assertThat(settled(done.effects())).containsOnlyKeys("held");
+        assertThat(core.drain(new FakeLink())).as("a worker that is not online").isEqualTo(-1);
+    }
+
+    @Test
     void aTaskWithNoEligibleWorkerWaitsForOneThenIsUnserved() {
         submit("lonely", 7);
 

@@ -105,11 +105,27 @@ class V1ProtocolTest extends QuarkusBrokerTest {
     }
 
     @Test
+    void aDrainingWorkerIsToldWhatItHoldsGetsNoMoreAndStillReports() throws Exception {
+        V1Worker leaving = fleet.connectV1("1", 4, 1);
+        broker.publish(task("held", 1));
+        JsonNode held = leaving.nextTask();
+
+        JsonNode draining = leaving.send("{\"type\":\"drain\"}").next(TestWorker.TIMEOUT);
+        assertThat(draining.get("type").asText()).isEqualTo("draining");
+        assertThat(draining.get("holding").asInt()).isEqualTo(1);
+
+        broker.publish(task("next", 1));
+        V1Worker staying = fleet.connectV1("3", 1, 1);
+        assertThat(staying.nextTask().get("taskName").asText()).isEqualTo("next");
+        assertThat(leaving.done(held).poll(Duration.ofMillis(300))).as("no error, and no task").isNull();
+    }
+
+    @Test
     void answersFramesItCannotActOnWithAnErrorAndKeepsTheWorker() throws Exception {
         V1Worker worker = fleet.connectV1("3", 1, 1);
 
         assertError(worker.send("{\"type\":\"gossip\"}"), "unknown-type",
-                "unknown frame type 'gossip'; a worker sends hello, done, failed or progress");
+                "unknown frame type 'gossip'; a worker sends hello, done, failed, progress or drain");
         assertError(worker.send("[]"), "bad-frame", "frame must be a JSON object");
         assertError(worker.send("{\"type\":\"done\"}"), "bad-frame", "missing 'taskId'");
         assertError(worker.send("{\"type\":\"failed\",\"taskId\":\"x\",\"retry\":\"yes\"}"), "bad-frame",

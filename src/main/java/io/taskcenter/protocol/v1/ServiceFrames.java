@@ -46,6 +46,11 @@ public final class ServiceFrames {
         return frame.toString();
     }
 
+    /** The answer to {@code drain}: no task follows it on this connection. */
+    public String draining(int holding) {
+        return frame(V1.DRAINING).put("holding", holding).toString();
+    }
+
     public String error(String code, String message, String taskId) {
         ObjectNode frame = frame(V1.ERROR).put("code", code).put("message", message);
         if (taskId != null) {

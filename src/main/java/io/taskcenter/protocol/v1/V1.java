@@ -16,6 +16,8 @@ public final class V1 {
     public static final String FAILED = "failed";
     public static final String PROGRESS = "progress";
     public static final String ERROR = "error";
+    public static final String DRAIN = "drain";
+    public static final String DRAINING = "draining";
 
     private V1() {
     }

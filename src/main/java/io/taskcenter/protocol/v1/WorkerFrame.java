@@ -36,6 +36,14 @@ public sealed interface WorkerFrame {
         }
     }
 
+    /** The worker wants no more tasks: it finishes those it holds, then closes. */
+    record Drain() implements WorkerFrame {
+        @Override
+        public String type() {
+            return V1.DRAIN;
+        }
+    }
+
     /** The worker is still on the task: its deadline starts again. */
     record Progress(String taskId) implements WorkerFrame {
         @Override

@@ -35,9 +35,11 @@ public final class WorkerFrames {
                             bool(frame, "retry"));
                 case V1.PROGRESS:
                     return new WorkerFrame.Progress(text(frame, "taskId"));
+                case V1.DRAIN:
+                    return new WorkerFrame.Drain();
                 default:
                     throw new FrameException(FrameException.UNKNOWN_TYPE,
-                            "unknown frame type '" + clip(type) + "'; a worker sends hello, done, failed or progress");
+                            "unknown frame type '" + clip(type) + "'; a worker sends hello, done, failed, progress or drain");
             }
         } catch (FrameException e) {
             throw e.about(type);
