@@ -3,9 +3,9 @@ package io.taskcenter.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,9 +26,6 @@ import io.taskcenter.support.V1Worker;
  */
 class ShutdownIT {
 
-    private static final String HOST = Optional.ofNullable(System.getenv("RABBITMQ_HOST")).orElse("localhost");
-    private static final int PORT = Integer.parseInt(Optional.ofNullable(System.getenv("RABBITMQ_PORT")).orElse("5672"));
-    private static final String CHANNEL = "mp.messaging.incoming.tasks.";
     private static final Duration DRAIN = Duration.ofSeconds(3);
 
     Broker broker;
@@ -36,18 +33,12 @@ class ShutdownIT {
 
     @BeforeEach
     void start() {
-        broker = Broker.connect(HOST, PORT, "it.shutdown.tasks", "it.shutdown.tasks", "it.shutdown.tasks.dead");
-        service = ServiceProcess.start(Map.of(
-                "rabbitmq-host", HOST,
-                "rabbitmq-port", String.valueOf(PORT),
-                CHANNEL + "exchange.name", "it.shutdown.tasks",
-                CHANNEL + "queue.name", "it.shutdown.tasks",
-                CHANNEL + "dead-letter-exchange", "it.shutdown.tasks.dlx",
-                CHANNEL + "dead-letter-routing-key", "it.shutdown.tasks",
-                CHANNEL + "dead-letter-queue-name", "it.shutdown.tasks.dead",
-                "taskcenter.shutdown.drain-timeout", DRAIN.toMillis() + "ms",
-                // What is tested here is the drain; WorkerSecurityTest covers the tokens.
-                "taskcenter.auth.enabled", "false"));
+        broker = Broker.forQueues("it.shutdown.tasks");
+        Map<String, String> settings = new HashMap<>(ServiceProcess.onQueues("it.shutdown.tasks"));
+        settings.put("taskcenter.shutdown.drain-timeout", DRAIN.toMillis() + "ms");
+        // What is tested here is the drain; WorkerSecurityTest covers the tokens.
+        settings.put("taskcenter.auth.enabled", "false");
+        service = ServiceProcess.start(settings);
         broker.purge();
     }
 

@@ -24,6 +24,9 @@ import com.rabbitmq.client.GetResponse;
 public final class Broker implements AutoCloseable {
 
     private static final String CHANNEL = "mp.messaging.incoming.tasks.";
+    /** The broker of the tests run outside the service (RABBITMQ_HOST, RABBITMQ_PORT), as CI sets them. */
+    public static final String HOST = Optional.ofNullable(System.getenv("RABBITMQ_HOST")).orElse("localhost");
+    public static final int PORT = Integer.parseInt(Optional.ofNullable(System.getenv("RABBITMQ_PORT")).orElse("5672"));
 
     private final Connection connection;
     private final Channel channel;
@@ -67,6 +70,11 @@ public final class Broker implements AutoCloseable {
         } catch (IOException | TimeoutException e) {
             throw new IllegalStateException("Cannot reach RabbitMQ at " + factory.getHost() + ":" + factory.getPort(), e);
         }
+    }
+
+    /** Connects to {@link #HOST}:{@link #PORT}, to the queues {@link ServiceProcess#onQueues} names. */
+    public static Broker forQueues(String queue) {
+        return connect(HOST, PORT, queue, queue, queue + ".dead");
     }
 
     /** Deletes the exchange and queues, and the dead-letter exchange {@code deadLetterExchange}. */

@@ -73,6 +73,26 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Settings that point a service at the local broker (RABBITMQ_HOST/RABBITMQ_PORT, as the tests use) with
+     * exchanges and queues named after {@code queue}, so tests of different classes never share tasks.
+     */
+    public static Map<String, String> onQueues(String queue) {
+        String channel = "mp.messaging.incoming.tasks.";
+        return Map.of(
+                "rabbitmq-host", Broker.HOST,
+                "rabbitmq-port", String.valueOf(Broker.PORT),
+                channel + "exchange.name", queue,
+                channel + "queue.name", queue,
+                channel + "dead-letter-exchange", queue + ".dlx",
+                channel + "dead-letter-routing-key", queue,
+                channel + "dead-letter-queue-name", queue + ".dead");
+    }
+
+    public int port() {
+        return port;
+    }
+
     public URI pushUrl() {
         return URI.create("ws://127.0.0.1:" + port + "/push");
     }

@@ -69,6 +69,11 @@ public final class TcpProxy implements AutoCloseable {
         frozen = true;
     }
 
+    /** Relays bytes again after {@link #freeze()}. */
+    public void thaw() {
+        frozen = false;
+    }
+
     private void relay(NetSocket client) {
         client.pause();
         vertx.createNetClient().connect(targetPort, targetHost).onComplete(connected -> {

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskcenter.support.TestWorker.Close;
 
 /**
- * A worker speaking protocol v1 over a {@link TestWorker} socket: JSON frames, {@code done}/{@code failed}.
+ * Protocol v1 frame by frame over a {@link TestWorker} socket, for tests that assert on the frames themselves or
+ * break the protocol on purpose (late, unknown or malformed reports, dropped connections). A well-behaved
+ * worker is the worker library's {@link io.taskcenter.client.TaskCenterWorker}.
  */
 public final class V1Worker implements AutoCloseable {
 
