@@ -8,21 +8,21 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
+import io.taskcenter.client.TaskCenterWorker;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.Sockets;
 import io.taskcenter.support.TestWorker;
-import io.taskcenter.support.V1Worker;
 
 /**
  * The packaged service, from outside: {@code ./mvnw verify} runs it on the jar, {@code ./mvnw verify -Dnative} on
@@ -31,8 +31,6 @@ import io.taskcenter.support.V1Worker;
 @QuarkusIntegrationTest
 class PackagedServiceIT {
 
-    private static final String HOST = Optional.ofNullable(System.getenv("RABBITMQ_HOST")).orElse("localhost");
-    private static final int PORT = Integer.parseInt(Optional.ofNullable(System.getenv("RABBITMQ_PORT")).orElse("5672"));
 
     @TestHTTPResource("/push")
     URI push;
@@ -41,7 +39,7 @@ class PackagedServiceIT {
 
     @BeforeEach
     void connect() {
-        broker = Broker.connect(HOST, PORT, "test.tasks", "test.tasks", "test.tasks.dead");
+        broker = Broker.forQueues("test.tasks");
         broker.purge();
     }
 
@@ -60,18 +58,20 @@ class PackagedServiceIT {
     @Test
     void aTaskPublishedThroughTheApiIsCompletedByAV1Worker() throws Exception {
         int completed = given().when().get("/api/stats").then().extract().path("completed");
-        try (V1Worker worker = V1Worker.open(Sockets.ws(push))) {
-            worker.send(V1Worker.hello("1", 1, 1));
-            assertThat(worker.next(TestWorker.TIMEOUT).get("type").asText()).isEqualTo("welcome");
+        BlockingQueue<String> handled = new LinkedBlockingQueue<>();
+        TaskCenterWorker worker = TaskCenterWorker.builder(Sockets.ws(push)).workerId("1").taskTypes(1)
+                .handler(task -> handled.add(task.taskId())).build();
+        try {
+            worker.start();
             await().atMost(TestWorker.TIMEOUT).until(() -> given().when().get("/api/workers")
                     .then().extract().jsonPath().getList("id").contains("1"));
 
             String taskId = given().contentType(ContentType.JSON).body("{\"TaskName\":\"packaged\",\"TaskType\":1}")
                     .when().post("/api/tasks")
                     .then().statusCode(202).extract().path("taskId");
-            JsonNode task = worker.nextTask();
-            assertThat(task.get("taskId").asText()).isEqualTo(taskId);
-            worker.done(task);
+            assertThat(handled.poll(TestWorker.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(taskId);
+        } finally {
+            worker.close(Duration.ofSeconds(5));
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get("/api/stats")
                 .then().body("completed", equalTo(completed + 1)));
