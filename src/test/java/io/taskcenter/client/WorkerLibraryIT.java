@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -237,6 +238,24 @@ class WorkerLibraryIT {
         // The task published during the drain waited for another worker.
         start(builder("3", 1).handler(task -> "taken by the next worker"));
         assertThat(replies(1)).containsOnlyKeys("after-close");
+    }
+
+    @Test
+    void aHandlerCannotCloseItsOwnWorker() throws Exception {
+        AtomicReference<TaskCenterWorker> self = new AtomicReference<>();
+        self.set(start(builder("1", 1).handler(task -> {
+            try {
+                self.get().close(Duration.ofSeconds(1));
+                return "closed";
+            } catch (IllegalStateException refused) {
+                return refused.getMessage();
+            }
+        })));
+        publish("closes-itself", 1);
+
+        assertThat(replies(1).get("closes-itself").get("result").asText())
+                .startsWith("close() called from a task handler");
+        assertThat(self.get().state()).isEqualTo(WorkerState.ONLINE);
     }
 
     @Test

@@ -15,8 +15,9 @@ final class Backoff {
     private int failures;
 
     Backoff(Duration initial, Duration max, DoubleSupplier random) {
-        if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
+        if (initial.toMillis() < 1 || max.compareTo(initial) < 0 || max.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("backoff needs 1 ms <= initial <= max <= 1 h, got " + initial
+                    + " and " + max);
         }
         this.initialMillis = initial.toMillis();
         this.maxMillis = max.toMillis();

@@ -3,6 +3,7 @@ package io.taskcenter.client;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The frames of protocol v1 a worker sends (docs/protocol.md), as JSON text. */
 final class Frames {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Lenient on reading: a payload read into a worker's class may carry fields that class does not name. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     static final String SUBPROTOCOL = "taskcenter.v1";
     /** The service closes the socket on a bigger message. */
     static final int MAX_FRAME_BYTES = 64 * 1024;
@@ -40,7 +43,8 @@ final class Frames {
         String message = error == null || error.isBlank() ? "failed" : error;
         // Keep the frame well under the limit whatever the exception said.
         if (message.length() > 4096) {
-            message = message.substring(0, 4096) + "…";
+            // Cut between code points, never inside a surrogate pair.
+            message = message.substring(0, message.offsetByCodePoints(0, message.codePointCount(0, 4096))) + "…";
         }
         return JSON.createObjectNode().put("type", "failed").put("taskId", taskId).put("error", message)
                 .put("retry", retry).toString();

@@ -24,6 +24,8 @@ final class Session implements WebSocket.Listener {
     private static final System.Logger LOG = TaskCenterWorker.LOG;
 
     private final TaskCenterWorker worker;
+    /** How long the service may take to answer the hello. */
+    private final Duration welcomeTimeout;
     private final Map<String, Held> held = new LinkedHashMap<>();
     private final StringBuilder partial = new StringBuilder();
     /** Completes when the connection has ended, whichever way. */
@@ -34,6 +36,7 @@ final class Session implements WebSocket.Listener {
     private volatile WebSocket socket;
     private volatile long lastHeard = System.nanoTime();
     private volatile Duration heartbeatTimeout;
+    private volatile long welcomedAt;
     private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
 
     /** A task held on this connection, and when to tell the service again that it is still being worked on. */
@@ -51,12 +54,18 @@ final class Session implements WebSocket.Listener {
         }
     }
 
-    Session(TaskCenterWorker worker) {
+    Session(TaskCenterWorker worker, Duration welcomeTimeout) {
         this.worker = worker;
+        this.welcomeTimeout = welcomeTimeout;
     }
 
     @Override
     public void onOpen(WebSocket webSocket) {
+        if (ended.isDone()) {
+            // The worker gave up on this connection (closed) while it was being opened.
+            webSocket.abort();
+            return;
+        }
         socket = webSocket;
         lastHeard = System.nanoTime();
         if (!Frames.SUBPROTOCOL.equals(webSocket.getSubprotocol())) {
@@ -125,6 +134,7 @@ final class Session implements WebSocket.Listener {
         switch (frame.path("type").asText()) {
             case "welcome" -> {
                 heartbeatTimeout = Duration.ofMillis(frame.path("heartbeatTimeoutMs").asLong(15_000));
+                welcomedAt = System.nanoTime();
                 List<Integer> types = new ArrayList<>();
                 frame.path("taskTypes").forEach(type -> types.add(type.asInt()));
                 worker.welcomed(this, new Welcome(frame.path("workerId").asText(), frame.path("capacity").asInt(),
@@ -148,7 +158,7 @@ final class Session implements WebSocket.Listener {
             case "error" -> {
                 String code = frame.path("code").asText();
                 worker.errorFrame(code, frame.path("message").asText(), frame.path("taskId").asText(null));
-                if ("unknown-type".equals(code) && frame.path("message").asText().contains("drain")) {
+                if ("unknown-type".equals(code) && frame.path("message").asText().contains("'drain'")) {
                     // A service without drain: nothing tells us when the last task has come; stop waiting for it.
                     synchronized (this) {
                         drainAcknowledged = true;
@@ -178,50 +188,53 @@ final class Session implements WebSocket.Listener {
             if (ended.isDone() || held.remove(task.taskId()) == null) {
                 return false;
             }
+            // Under the lock: a progress for this task cannot be sent after its report.
+            send(frame);
         }
-        send(frame);
         completeDrainIfIdle();
         return true;
     }
 
-    boolean progress(Task task) {
-        Held entry;
-        synchronized (this) {
-            entry = ended.isDone() ? null : held.get(task.taskId());
-            if (entry != null) {
-                entry.nextProgress = System.nanoTime() + entry.windowNanos;
-            }
-        }
+    synchronized boolean progress(Task task) {
+        Held entry = ended.isDone() ? null : held.get(task.taskId());
         if (entry == null) {
             return false;
         }
+        entry.nextProgress = System.nanoTime() + entry.windowNanos;
         send(Frames.progress(task.taskId()));
         return true;
     }
 
     /** Sends {@code progress} for every task whose deadline comes closer than half its length. */
-    void keepTasksAlive(long now) {
-        List<Task> due = new ArrayList<>();
-        synchronized (this) {
-            for (Held entry : held.values()) {
-                if (now - entry.nextProgress >= 0) {
-                    entry.nextProgress = now + entry.windowNanos;
-                    due.add(entry.task);
-                }
+    synchronized void keepTasksAlive(long now) {
+        for (Held entry : held.values()) {
+            if (now - entry.nextProgress >= 0) {
+                entry.nextProgress = now + entry.windowNanos;
+                send(Frames.progress(entry.task.taskId()));
             }
         }
-        due.forEach(task -> send(Frames.progress(task.taskId())));
     }
 
-    /** Gives up on a connection that has been silent for longer than the service's heartbeat timeout. */
+    /**
+     * Gives up on a connection that has been silent for longer than the service's heartbeat timeout, or that got
+     * no answer to its hello within the connect timeout.
+     */
     void checkHeartbeat(long now) {
-        Duration timeout = heartbeatTimeout;
+        Duration heartbeat = heartbeatTimeout;
+        Duration timeout = heartbeat != null ? heartbeat : welcomeTimeout;
         WebSocket open = socket;
-        if (timeout != null && open != null && !ended.isDone()
-                && Duration.ofNanos(now - lastHeard).compareTo(timeout) > 0) {
+        if (open != null && !ended.isDone() && Duration.ofNanos(now - lastHeard).compareTo(timeout) > 0) {
             open.abort();
-            end(1006, "no frame or ping from the service for " + timeout.toMillis() + " ms");
+            end(1006, heartbeat != null
+                    ? "no frame or ping from the service for " + timeout.toMillis() + " ms"
+                    : "no answer to the hello within " + timeout.toMillis() + " ms");
         }
+    }
+
+    /** Whether it was welcomed at least {@code time} before now: a connection that worked. */
+    boolean livedLongerThan(Duration time) {
+        long since = welcomedAt;
+        return since != 0 && System.nanoTime() - since >= time.toNanos();
     }
 
     void drain() {
@@ -281,7 +294,7 @@ final class Session implements WebSocket.Listener {
                     .thenCompose(ready -> open.sendText(frame, true))
                     .whenComplete((sent, failure) -> {
                         if (failure != null) {
-                            LOG.log(Level.DEBUG, "Frame not sent ({0}): {1}", failure, frame);
+                            LOG.log(Level.WARNING, "Frame not sent ({0}): {1}", failure, frame);
                         }
                     });
         }

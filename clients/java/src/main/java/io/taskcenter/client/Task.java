@@ -47,7 +47,10 @@ public final class Task {
         return attempt;
     }
 
-    /** When the service takes the task back if it has heard nothing; {@link #progress()} moves it. */
+    /**
+     * When the service takes the task back if it hears nothing, as it stood when the task was handed over; each
+     * {@code progress} starts the service's timeout again from then (this value does not change).
+     */
     public Instant deadline() {
         return deadline;
     }

@@ -58,6 +58,10 @@ public final class TaskCenterWorker implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     /** How often heartbeats and deadlines are looked at: a small part of the shortest timeout that makes sense. */
     private static final long WATCH_MILLIS = 250;
+    /** How long the close handshake may take before the connection is cut. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** A connection that lived this long was a good one: the next loss starts the backoff from the beginning. */
+    private static final Duration STABLE = Duration.ofSeconds(10);
 
     private final URI endpoint;
     private final String workerId;
@@ -76,6 +80,10 @@ public final class TaskCenterWorker implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final HttpClient http;
 
+    /** Listener calls, one at a time and in order, on a thread of their own: never under {@link #lock}. */
+    private final ExecutorService events;
+    /** Marks the handler threads, so that {@link #close} called from a handler is refused instead of waiting on itself. */
+    private static final ThreadLocal<TaskCenterWorker> HANDLING = new ThreadLocal<>();
     private final Object lock = new Object();
     private WorkerState state = WorkerState.NEW;
     private Session session;
@@ -100,6 +108,7 @@ public final class TaskCenterWorker implements AutoCloseable {
         this.ownsHandlers = builder.executor == null;
         this.handlers = ownsHandlers ? Executors.newFixedThreadPool(capacity, daemon(name + "-handler")) : builder.executor;
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
+        this.events = Executors.newSingleThreadExecutor(daemon(name + "-events"));
         this.http = builder.httpClient != null ? builder.httpClient
                 : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
     }
@@ -112,11 +121,13 @@ public final class TaskCenterWorker implements AutoCloseable {
     public void start() {
         synchronized (lock) {
             if (state != WorkerState.NEW) {
-                throw new IllegalStateException("worker " + workerId + " was started already");
+                throw new IllegalStateException("worker " + workerId + " cannot start: it is " + state);
             }
+            move(WorkerState.CONNECTING);
         }
         timer.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
-        connect();
+        // The token supplier may block: not on the caller's thread.
+        timer.execute(this::connect);
     }
 
     public WorkerState state() {
@@ -148,10 +159,19 @@ public final class TaskCenterWorker implements AutoCloseable {
      * closes the connection. Blocks until then.
      */
     public void close(Duration timeout) {
+        if (HANDLING.get() == this) {
+            throw new IllegalStateException("close() called from a task handler would wait for that handler itself;"
+                    + " call it from another thread");
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         Session current;
         synchronized (lock) {
-            if (state == WorkerState.CLOSED || state == WorkerState.DRAINING) {
+            if (state == WorkerState.STOPPED || state == WorkerState.CLOSED) {
+                return;
+            }
+            if (state == WorkerState.DRAINING) {
+                // Another close is under way: wait for it, so that neither caller returns mid-drain.
+                await(finished, deadline);
                 return;
             }
             move(WorkerState.DRAINING);
@@ -163,9 +183,11 @@ public final class TaskCenterWorker implements AutoCloseable {
         if (current != null && current.welcomed()) {
             current.drain();
             await(CompletableFuture.anyOf(current.drained, current.ended), deadline);
+            // The close handshake gets a grace of its own, even when the drain used up the timeout.
             await(current.giveUpAndClose("the worker closed before the task finished"),
-                    Math.min(deadline, System.nanoTime() + Duration.ofSeconds(5).toNanos()));
-        } else if (current != null) {
+                    System.nanoTime() + CLOSE_GRACE.toNanos());
+        }
+        if (current != null) {
             current.abort("worker closed");
         }
         if (ownsHandlers) {
@@ -183,7 +205,17 @@ public final class TaskCenterWorker implements AutoCloseable {
         synchronized (lock) {
             move(WorkerState.CLOSED);
         }
-        finished.complete(WorkerState.CLOSED);
+        finish(WorkerState.CLOSED);
+    }
+
+    /** Completes {@link #finished} after every listener call before it, and lets the events thread end. */
+    private void finish(WorkerState last) {
+        try {
+            events.execute(() -> finished.complete(last));
+        } catch (RejectedExecutionException closed) {
+            finished.complete(last);
+        }
+        events.shutdown();
     }
 
     private static void await(CompletableFuture<?> future, long deadline) {
@@ -197,7 +229,7 @@ public final class TaskCenterWorker implements AutoCloseable {
     }
 
     private void connect() {
-        Session next = new Session(this);
+        Session next = new Session(this, connectTimeout);
         synchronized (lock) {
             if (state == WorkerState.DRAINING || state == WorkerState.CLOSED || state == WorkerState.STOPPED) {
                 return;
@@ -226,7 +258,7 @@ public final class TaskCenterWorker implements AutoCloseable {
 
     private void connectFailed(Session failed, Throwable cause) {
         LOG.log(Level.WARNING, "Worker {0} could not connect to {1}: {2}", workerId, endpoint, cause.toString());
-        listener.connectFailed(cause);
+        notify(() -> listener.connectFailed(cause));
         synchronized (lock) {
             if (session != failed) {
                 return;
@@ -245,7 +277,10 @@ public final class TaskCenterWorker implements AutoCloseable {
             }
             session = null;
             closing = state == WorkerState.DRAINING || state == WorkerState.CLOSED;
-            stop = !closing && (code == 1007 || code == 1008 || code == 1000 || code == 1002);
+            stop = !closing && refusedForGood(code, reason);
+            if (ended.livedLongerThan(STABLE)) {
+                backoff.reset();
+            }
             if (stop) {
                 move(WorkerState.STOPPED);
             } else if (!closing) {
@@ -259,10 +294,21 @@ public final class TaskCenterWorker implements AutoCloseable {
             LOG.log(stop ? Level.ERROR : Level.WARNING, "Worker {0}: connection closed with {1} {2}; {3}", workerId,
                     closeCode, reason, stop ? "not reconnecting: a retry cannot change this" : "reconnecting");
         }
-        listener.closed(code, reason);
+        notify(() -> listener.closed(code, reason));
         if (stop) {
             shutDownAfterStop();
         }
+    }
+
+    /**
+     * A close a retry cannot change: the hello was refused (1007, 1008, but for a hello that came too late), another
+     * connection with this id replaced this one (1000), or the endpoint does not speak protocol v1 (1002).
+     */
+    private static boolean refusedForGood(int code, String reason) {
+        if (code == 1008) {
+            return reason == null || !reason.startsWith("No worker id received within");
+        }
+        return code == 1007 || code == 1000 || code == 1002;
     }
 
     private void shutDownAfterStop() {
@@ -270,7 +316,7 @@ public final class TaskCenterWorker implements AutoCloseable {
         if (ownsHandlers) {
             handlers.shutdown();
         }
-        finished.complete(WorkerState.STOPPED);
+        finish(WorkerState.STOPPED);
     }
 
     /** Under {@link #lock}. */
@@ -292,18 +338,17 @@ public final class TaskCenterWorker implements AutoCloseable {
             if (session != welcomed || state != WorkerState.CONNECTING) {
                 return;
             }
-            backoff.reset();
             move(WorkerState.ONLINE);
         }
         LOG.log(Level.INFO, "Worker {0} online at {1}: task types {2}, capacity {3}", welcome.workerId(), endpoint,
                 welcome.taskTypes(), welcome.capacity());
-        listener.welcomed(welcome);
+        notify(() -> listener.welcomed(welcome));
     }
 
     void errorFrame(String code, String message, String taskId) {
         LOG.log(Level.WARNING, "Worker {0}: the service answered {1}: {2}{3}", workerId, code, message,
                 taskId == null ? "" : " (task " + taskId + ")");
-        listener.errorFrame(code, message, taskId);
+        notify(() -> listener.errorFrame(code, message, taskId));
     }
 
     String hello() {
@@ -314,30 +359,50 @@ public final class TaskCenterWorker implements AutoCloseable {
     void run(Session from, Task task) {
         try {
             handlers.execute(() -> {
-                Object outcome;
-                String frame;
+                HANDLING.set(this);
                 try {
-                    Object result = handler.handle(task);
-                    outcome = result;
-                    frame = Frames.done(task.taskId(), result);
-                    if (frame == null) {
-                        frame = Frames.failed(task.taskId(), "the result is over the 64 KiB frame limit", false);
-                    }
-                } catch (Throwable failure) {
-                    outcome = failure;
-                    boolean retry = failure instanceof TaskFailure known ? known.retry() : retryWhen.test(failure);
-                    frame = Frames.failed(task.taskId(), describe(failure), retry);
-                    LOG.log(Level.DEBUG, "Worker {0}: {1} failed: {2}", workerId, task, failure);
-                }
-                if (!from.report(task, frame)) {
-                    LOG.log(Level.WARNING, "Worker {0}: outcome of {1} discarded: its connection is gone and the"
-                            + " service has requeued it", workerId, task);
-                    listener.discarded(task, outcome);
+                    handle(from, task);
+                } finally {
+                    HANDLING.remove();
                 }
             });
-        } catch (RejectedExecutionException closing) {
-            // Closing: not reported, so the service requeues it when the connection closes.
+        } catch (RejectedExecutionException rejected) {
+            // A full executor of the caller's, or one shut down by close(): another worker takes the task.
+            from.report(task, Frames.failed(task.taskId(), "the worker could not run the task now: " + rejected, true));
         }
+    }
+
+    private void handle(Session from, Task task) {
+        Object outcome;
+        String frame;
+        try {
+            Object result = handler.handle(task);
+            outcome = result;
+            frame = done(task, result);
+        } catch (Throwable failure) {
+            outcome = failure;
+            boolean retry = failure instanceof TaskFailure known ? known.retry() : retryWhen.test(failure);
+            frame = Frames.failed(task.taskId(), describe(failure), retry);
+            LOG.log(Level.DEBUG, "Worker {0}: {1} failed: {2}", workerId, task, failure);
+        }
+        if (!from.report(task, frame)) {
+            LOG.log(Level.WARNING, "Worker {0}: outcome of {1} discarded: its connection is gone and the"
+                    + " service has requeued it", workerId, task);
+            Object discarded = outcome;
+            notify(() -> listener.discarded(task, discarded));
+        }
+    }
+
+    /** {@code done}, or a failure that no retry fixes when the result cannot be sent. */
+    private static String done(Task task, Object result) {
+        String frame;
+        try {
+            frame = Frames.done(task.taskId(), result);
+        } catch (IllegalArgumentException notJson) {
+            return Frames.failed(task.taskId(), "the result is not JSON-serialisable: " + notJson.getMessage(), false);
+        }
+        return frame != null ? frame
+                : Frames.failed(task.taskId(), "the result is over the 64 KiB frame limit", false);
     }
 
     private static String describe(Throwable failure) {
@@ -348,14 +413,19 @@ public final class TaskCenterWorker implements AutoCloseable {
     }
 
     private void watch() {
-        Session current = current();
-        if (current == null) {
-            return;
-        }
-        long now = System.nanoTime();
-        current.checkHeartbeat(now);
-        if (autoProgress) {
-            current.keepTasksAlive(now);
+        try {
+            Session current = current();
+            if (current == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            current.checkHeartbeat(now);
+            if (autoProgress) {
+                current.keepTasksAlive(now);
+            }
+        } catch (Throwable e) {
+            // A throw would cancel the periodic job, and with it heartbeats and progress for good.
+            LOG.log(Level.WARNING, "Worker " + workerId + ": watch failed", e);
         }
     }
 
@@ -372,10 +442,21 @@ public final class TaskCenterWorker implements AutoCloseable {
             return;
         }
         state = next;
+        notify(() -> listener.stateChanged(previous, next));
+    }
+
+    /** Hands a listener call to the events thread: in order, never under the lock, and a throw is only logged. */
+    private void notify(Runnable call) {
         try {
-            listener.stateChanged(previous, next);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Worker listener failed on a state change", e);
+            events.execute(() -> {
+                try {
+                    call.run();
+                } catch (Throwable e) {
+                    LOG.log(Level.WARNING, "Worker " + workerId + ": listener failed", e);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // Closed: nobody is listening any more.
         }
     }
 

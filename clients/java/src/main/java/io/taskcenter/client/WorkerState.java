@@ -16,7 +16,8 @@ public enum WorkerState {
     CLOSED,
     /**
      * Stopped for good without being closed: the service refused the hello in a way a retry cannot change
-     * (1007, 1008), or another connection with the same id replaced this one (1000). See the listener's
+     * (1007, 1008), another connection with the same id replaced this one (1000), or the endpoint does not speak
+     * protocol v1 (1002). See the listener's
      * {@link WorkerListener#closed} for the code and reason.
      */
     STOPPED

@@ -29,6 +29,16 @@ class FramesTest {
         assertTrue(Frames.JSON.readTree(Frames.done("t-1", null)).path("result").isMissingNode());
     }
 
+    record Order(String TaskName, int total) {
+    }
+
+    @Test
+    void aPayloadReadsIntoAClassThatNamesOnlySomeOfItsFields() throws Exception {
+        Task task = new Task("t-1", 2, "Invoice", 1, java.time.Instant.now(),
+                Frames.JSON.readTree("{\"TaskName\":\"Invoice\",\"TaskType\":2,\"total\":42}"), null);
+        assertEquals(new Order("Invoice", 42), task.payloadAs(Order.class));
+    }
+
     @Test
     void aResultTooBigForOneFrameGivesNoDoneFrame() {
         assertNull(Frames.done("t-1", "x".repeat(Frames.MAX_FRAME_BYTES)));
