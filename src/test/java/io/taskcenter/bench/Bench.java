@@ -280,7 +280,7 @@ public final class Bench {
 
     double serviceThroughput(String proto, int n, int tasks, boolean record) throws Exception {
         Arrivals arrivals = new Arrivals(tasks);
-        List<AutoCloseable> sockets = connect(proto, n, 1, arrivals);
+        List<WebSocket> sockets = connect(proto, n, 1, arrivals);
         awaitOnline(n);
         long acked0 = service.stat("acked");
         long cpu0 = service.cpuTicks();
@@ -385,7 +385,7 @@ public final class Bench {
 
     long[] serviceLatency(String proto, int rate, int total) throws Exception {
         LatencySink sink = new LatencySink(total);
-        List<AutoCloseable> sockets = connect(proto, s.latencyWorkers, 1, sink);
+        List<WebSocket> sockets = connect(proto, s.latencyWorkers, 1, sink);
         awaitOnline(s.latencyWorkers);
         publish(s.exchange(), total, 1, rate);
         long[] r = sink.sorted();
@@ -422,7 +422,7 @@ public final class Bench {
         long rssBefore = settledRss();
         long heapBefore = heapUsed();
         Semaphore inFlight = new Semaphore(200);
-        List<AutoCloseable> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<WebSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failed = new AtomicInteger();
         Amqp.Sink ignore = (name, now) -> { };
         long start = System.nanoTime();
@@ -432,8 +432,7 @@ public final class Bench {
             String local = "127.0.0." + (2 + (i - 1) / 2500);
             workers.seed("w" + i, local, ignore).onComplete(ar -> {
                 if (ar.succeeded()) {
-                    WebSocket ws = ar.result();
-                    sockets.add(ws::close);
+                    sockets.add(ar.result());
                 } else {
                     failed.incrementAndGet();
                 }
@@ -505,7 +504,7 @@ public final class Bench {
         };
         long dlq0 = Math.max(0, amqp.readyCount(s.dlq()));
         long requeued0 = service.stat("requeued");
-        List<AutoCloseable> stable = connect("v1", 4, 1, sink);
+        List<WebSocket> stable = connect("v1", 4, 1, sink);
         awaitOnline(4);
         AtomicLong connects = new AtomicLong();
         AtomicLong connectFailures = new AtomicLong();
@@ -513,10 +512,11 @@ public final class Bench {
         long periodMs = Math.max(1, 1000 / s.churnPerSecond);
         long timer = workers.vertx().setPeriodic(periodMs, id -> {
             int k = next.getAndIncrement();
-            workers.v1("c" + (1 + k % 1000), 1, 4, sink).whenComplete((worker, failure) -> {
-                if (failure == null) {
+            String local = "127.0.0." + (50 + k % 10);
+            workers.v1("c" + (1 + k % 1000), 1, 4, local, sink).onComplete(ar -> {
+                if (ar.succeeded()) {
                     connects.incrementAndGet();
-                    workers.vertx().setTimer(s.churnLifetimeMs, t -> closeQuietly(worker));
+                    workers.vertx().setTimer(s.churnLifetimeMs, t -> ar.result().close());
                 } else {
                     connectFailures.incrementAndGet();
                 }
@@ -562,15 +562,12 @@ public final class Bench {
     // Helpers
 
     /** Workers w1..wN of the protocol, all on 127.0.0.1; v1 ones with the configured capacity. */
-    List<AutoCloseable> connect(String proto, int n, int type, Amqp.Sink sink) throws Exception {
-        List<AutoCloseable> sockets = new ArrayList<>();
+    List<WebSocket> connect(String proto, int n, int type, Amqp.Sink sink) throws Exception {
+        List<WebSocket> sockets = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            if (proto.equals("seed")) {
-                WebSocket ws = await(workers.seed("w" + i, "127.0.0.1", sink));
-                sockets.add(ws::close);
-            } else {
-                sockets.add(workers.v1("w" + i, type, s.v1Capacity, sink).get(60, TimeUnit.SECONDS));
-            }
+            Future<WebSocket> f = proto.equals("seed") ? workers.seed("w" + i, "127.0.0.1", sink)
+                    : workers.v1("w" + i, type, s.v1Capacity, "127.0.0.1", sink);
+            sockets.add(await(f));
         }
         return sockets;
     }
@@ -579,17 +576,11 @@ public final class Bench {
         return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
-    static void close(List<AutoCloseable> sockets) {
+    static void close(List<WebSocket> sockets) {
         synchronized (sockets) {
-            sockets.forEach(Bench::closeQuietly);
-        }
-    }
-
-    static void closeQuietly(AutoCloseable worker) {
-        try {
-            worker.close();
-        } catch (Exception e) {
-            // A worker already gone is closed enough.
+            for (WebSocket ws : sockets) {
+                ws.close();
+            }
         }
     }
 

@@ -1,20 +1,11 @@
 package io.taskcenter.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 
-import io.taskcenter.client.TaskCenterWorker;
-import io.taskcenter.client.WorkerListener;
-import io.taskcenter.client.Welcome;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocket;
@@ -23,19 +14,17 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 
 /**
- * Simulated workers in the bench process: seed workers are Vert.x WebSocket clients (a client per source address
- * in 127.0.0.0/8, so the connection-scale run is not limited by one address's ephemeral ports); v1 workers are
- * the worker library's, answering every task with {@code done} at once.
+ * Simulated workers: real WebSocket clients (Vert.x) in the bench process, speaking the seed protocol or v1
+ * (answering every task with {@code done} at once). A client per source address in 127.0.0.0/8, so the
+ * connection-scale run is not limited by one address's ephemeral ports.
  */
 final class Workers implements AutoCloseable {
+
+    static final String V1 = "taskcenter.v1";
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)
             .setBlockedThreadCheckInterval(60_000));
     private final Map<String, WebSocketClient> clients = new ConcurrentHashMap<>();
-    /** What the v1 workers share: one HTTP client, handlers that return at once, and closes off the timers. */
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ExecutorService handlers = Executors.newFixedThreadPool(2);
-    private final ExecutorService closer = Executors.newCachedThreadPool();
     private final int port;
 
     Workers(int port) {
@@ -62,45 +51,33 @@ final class Workers implements AutoCloseable {
         });
     }
 
-    /**
-     * A v1 worker from the worker library: {@code done} for every task at once. Ready once welcomed; closing it
-     * drains it without waiting.
-     */
-    CompletableFuture<AutoCloseable> v1(String id, int taskType, int capacity, Amqp.Sink sink) {
-        CompletableFuture<AutoCloseable> welcomed = new CompletableFuture<>();
-        AtomicReference<TaskCenterWorker> worker = new AtomicReference<>();
-        AutoCloseable closing = () -> closer.execute(() -> worker.get().close(Duration.ZERO));
-        worker.set(TaskCenterWorker.builder(URI.create("ws://127.0.0.1:" + port + "/push"))
-                .workerId(id).taskTypes(taskType).capacity(capacity)
-                .httpClient(http).executor(handlers)
-                .handler(task -> {
-                    sink.received(task.taskName(), System.nanoTime());
-                    return null;
-                })
-                .listener(new WorkerListener() {
-                    @Override
-                    public void welcomed(Welcome welcome) {
-                        welcomed.complete(closing);
-                    }
-
-                    @Override
-                    public void closed(int code, String reason) {
-                        welcomed.completeExceptionally(new IllegalStateException(
-                                "closed before welcome: " + code + " " + reason));
-                    }
-
-                    @Override
-                    public void connectFailed(Throwable cause) {
-                        welcomed.completeExceptionally(cause);
-                    }
-                })
-                .build());
-        worker.get().start();
-        return welcomed.whenComplete((ready, failure) -> {
-            if (failure != null) {
-                closer.execute(() -> worker.get().close(Duration.ZERO));
-            }
+    /** A v1 worker: hello, then {@code done} for every task. Ready once welcomed. */
+    Future<WebSocket> v1(String id, int taskType, int capacity, String localAddress, Amqp.Sink sink) {
+        return client(localAddress).connect(options(V1)).compose(ws -> {
+            Promise<WebSocket> welcomed = Promise.promise();
+            ws.exceptionHandler(e -> { });
+            ws.closeHandler(v -> welcomed.tryFail("closed before welcome: " + ws.closeStatusCode() + " "
+                    + ws.closeReason()));
+            ws.textMessageHandler(frame -> {
+                if (frame.contains("\"type\":\"task\"")) {
+                    long now = System.nanoTime();
+                    String taskId = field(frame, "taskId");
+                    sink.received(field(frame, "taskName"), now);
+                    ws.writeTextMessage("{\"type\":\"done\",\"taskId\":\"" + taskId + "\"}");
+                } else if (frame.contains("\"type\":\"welcome\"")) {
+                    welcomed.tryComplete(ws);
+                }
+            });
+            ws.writeTextMessage("{\"type\":\"hello\",\"workerId\":\"" + id + "\",\"taskTypes\":[" + taskType
+                    + "],\"capacity\":" + capacity + "}");
+            return welcomed.future();
         });
+    }
+
+    static String field(String json, String name) {
+        String key = "\"" + name + "\":\"";
+        int start = json.indexOf(key) + key.length();
+        return json.substring(start, json.indexOf('"', start));
     }
 
     Vertx vertx() {
@@ -109,8 +86,6 @@ final class Workers implements AutoCloseable {
 
     @Override
     public void close() {
-        handlers.shutdownNow();
-        closer.shutdownNow();
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
                 .exceptionally(e -> null).join();
     }
