@@ -217,12 +217,11 @@ public final class Bench {
         settings.put("rabbitmq-password", s.rabbitPassword);
         settings.put("quarkus.config.locations", workersFile.toAbsolutePath().toUri().toString());
         settings.put("taskcenter.shutdown.drain-timeout", "2s");
-        // The bench measures dispatch, not the upgrade's authentication or the per-address connection limits (in
-        // the code being written alongside): turn those off, and let unknown keys pass for builds without them.
+        // The bench measures dispatch, not the upgrade's authentication or the per-address connection limits:
+        // turn those off. Unknown keys stay refused, so a renamed setting fails the run instead of being ignored.
         settings.put("taskcenter.auth.enabled", "false");
         settings.put("taskcenter.limits.connections-per-second-per-address", "1000000");
         settings.put("taskcenter.limits.max-connections", "100000");
-        settings.put("smallrye.config.mapping.validate-unknown", "false");
         return settings;
     }
 
