@@ -105,6 +105,7 @@ public final class Bench {
     Map<String, Double> m;
     ServiceUnderTest service;
     Workers workers;
+    BaselineProcess baseline;
 
     Bench(Sizes sizes) throws Exception {
         this.s = sizes;
@@ -115,7 +116,8 @@ public final class Bench {
         // Load every bench class now: the working tree's target/test-classes may be rebuilt (or cleaned) by
         // another build while a long run is going, and a class first needed at the end would then be missing.
         for (Class<?> c : List.of(Report.class, HotSpots.class, LatencySink.class, Result.class, Amqp.Publisher.class,
-                Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class)) {
+                Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class,
+                BaselineProcess.class, BaselineProcess.Run.class)) {
             Class.forName(c.getName(), true, Bench.class.getClassLoader());
         }
         Result result = run(new Sizes());
@@ -158,6 +160,7 @@ public final class Bench {
             log("=== run " + r + "/" + s.repeat + " ===");
             service = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
             workers = new Workers(service.port);
+            baseline = BaselineProcess.start(s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
             try {
                 if (r == 1) {
                     String flags = service.jcmd("VM.flags");
@@ -191,6 +194,7 @@ public final class Bench {
             } finally {
                 workers.close();
                 service.close();
+                baseline.close();
             }
         }
         env.put("loadavgEnd", loadavg());
@@ -273,6 +277,9 @@ public final class Bench {
                     hotspots.put(proto + "-" + n, HotSpots.analyze(file));
                 }
                 m.put("throughput." + proto + "." + n + ".ratio", svc / base);
+                // Steadier than the rates on a noisy machine: both are CPU per message, measured the same way.
+                m.put("throughput." + proto + "." + n + ".cpuRatio", m.get("throughput." + proto + "." + n
+                        + ".cpuMsPer1000") / m.get("throughput.baseline." + n + ".cpuMsPer1000"));
             }
         }
     }
@@ -308,20 +315,20 @@ public final class Bench {
         return rate;
     }
 
+    /** The baseline, in its own JVM ({@link BaselineProcess}), so that its CPU per message compares with the service's. */
     double baselineThroughput(int n, int tasks, boolean record) throws Exception {
         amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
         amqp.purge(s.baselineQueue());
-        Arrivals arrivals = new Arrivals(tasks);
-        long start;
-        try (var consumers = new Amqp.BaselineConsumers(amqp, s.baselineQueue(), n, s.prefetch, arrivals)) {
-            start = publish(s.baselineExchange(), tasks, 1, 0);
-            arrivals.awaitAll();
-        }
-        long elapsed = arrivals.endOr(System.nanoTime()) - start;
-        double rate = arrivals.count() / (elapsed / 1e9);
+        long[] start = new long[1];
+        BaselineProcess.Run run = baseline.run(s.baselineQueue(), n, s.prefetch, tasks,
+                () -> start[0] = publish(s.baselineExchange(), tasks, 1, 0));
+        double rate = run.count() / ((run.lastArrivalNanos() - start[0]) / 1e9);
+        double cpuMsPer1000 = run.cpuNanos() / 1e6 * 1000 / tasks;
         if (record) {
             m.put("throughput.baseline." + n, rate);
-            log(String.format("throughput base %2d consumers: %,.0f msgs/s", n, rate));
+            m.put("throughput.baseline." + n + ".cpuMsPer1000", cpuMsPer1000);
+            log(String.format("throughput base %2d consumers: %,.0f msgs/s, baseline CPU %.1f ms/1000 msgs", n, rate,
+                    cpuMsPer1000));
         }
         return rate;
     }

@@ -1,0 +1,115 @@
+package io.taskcenter.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The throughput baseline's consumers in a JVM of their own, so that their CPU per message is measured the way
+ * the service's is, apart from the producer and the workers in the bench's JVM. The bench drives it over
+ * stdin/stdout, one line each way per step:
+ * <pre>
+ * bench → RUN queue consumers prefetch expected     baseline → READY cpuNanos
+ *                                                   baseline → DONE count lastArrivalNanos cpuNanos
+ * bench → QUIT
+ * </pre>
+ * {@code System.nanoTime()} is the machine's monotonic clock, the same in both JVMs on Linux, so the bench can
+ * time a run from its first publish to the last arrival here. It stays up for the whole bench, so the warm-up
+ * warms its JIT too.
+ */
+final class BaselineProcess implements AutoCloseable {
+
+    /** One run's figures: what arrived, when the last did, and the consumers' CPU while it ran. */
+    record Run(long count, long lastArrivalNanos, long cpuNanos) {
+    }
+
+    private final Process process;
+    private final BufferedReader out;
+    private final Writer in;
+
+    private BaselineProcess(Process process) {
+        this.process = process;
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    static BaselineProcess start(String host, int port, String user, String password) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                BaselineProcess.class.getName(), host, String.valueOf(port), user, password);
+        return new BaselineProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /** Starts {@code consumers} on {@code queue}, runs {@code publish} once they are ready, waits for all. */
+    Run run(String queue, int consumers, int prefetch, long expected, Publish publish) throws Exception {
+        send("RUN " + queue + " " + consumers + " " + prefetch + " " + expected);
+        String[] ready = expect("READY");
+        long cpu0 = Long.parseLong(ready[1]);
+        publish.run();
+        String[] done = expect("DONE");
+        return new Run(Long.parseLong(done[1]), Long.parseLong(done[2]), Long.parseLong(done[3]) - cpu0);
+    }
+
+    interface Publish {
+        void run() throws Exception;
+    }
+
+    private void send(String line) throws IOException {
+        in.write(line + "\n");
+        in.flush();
+    }
+
+    private String[] expect(String word) throws IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            String[] parts = line.trim().split(" ");
+            if (parts[0].equals(word)) {
+                return parts;
+            }
+        }
+        throw new IOException("the baseline process ended before it said " + word + " (exit "
+                + (process.isAlive() ? "none yet" : process.exitValue()) + ")");
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            send("QUIT");
+        } catch (IOException gone) {
+            // Ended already.
+        }
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The baseline JVM: consumes as told, and reports on stdout. */
+    public static void main(String[] args) throws Exception {
+        PrintStream report = System.out;
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        try (Amqp amqp = new Amqp(args[0], Integer.parseInt(args[1]), args[2], args[3]);
+                BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line = commands.readLine(); line != null && !line.equals("QUIT"); line = commands.readLine()) {
+                String[] run = line.split(" ");
+                long expected = Long.parseLong(run[4]);
+                Bench.Arrivals arrivals = new Bench.Arrivals(expected);
+                try (var consumers = new Amqp.BaselineConsumers(amqp, run[1], Integer.parseInt(run[2]),
+                        Integer.parseInt(run[3]), arrivals)) {
+                    report.println("READY " + os.getProcessCpuTime());
+                    report.flush();
+                    arrivals.awaitAll();
+                    long cpu = os.getProcessCpuTime();
+                    report.println("DONE " + arrivals.count() + " " + arrivals.endOr(System.nanoTime()) + " " + cpu);
+                    report.flush();
+                }
+            }
+        }
+    }
+}
