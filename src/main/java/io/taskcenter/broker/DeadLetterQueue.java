@@ -2,6 +2,7 @@ package io.taskcenter.broker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,6 +49,9 @@ public class DeadLetterQueue {
     private static final String DELIVERY_LIMIT = "delivery_limit";
     static final String DELIVERY_LIMIT_TAG = "delivery-limit";
 
+    /** The longest a look waits for the messages it returned to be ready again. */
+    private static final Duration RETURN_WAIT = Duration.ofSeconds(2);
+
     private final BrokerClient broker;
     private final String queue;
     private final String exchange;
@@ -68,6 +73,7 @@ public class DeadLetterQueue {
     public List<DeadLetter> peek(int offset, int limit) throws BrokerUnavailableException {
         return broker.withChannel(channel -> {
             List<DeadLetter> page = new ArrayList<>();
+            long readyBefore = channel.messageCount(queue);
             long lastTag = -1;
             try {
                 for (int position = 0; position < offset + limit; position++) {
@@ -83,10 +89,23 @@ public class DeadLetterQueue {
             } finally {
                 if (lastTag >= 0) {
                     channel.basicNack(lastTag, true, true);
+                    awaitReturned(channel, readyBefore);
                 }
             }
             return page;
         });
+    }
+
+    /**
+     * A quorum queue takes returned messages back asynchronously: right after the nack they are neither unacked
+     * nor ready, and a look that came next would find the queue empty. Wait, briefly, until they are ready again
+     * (or until a replay running meanwhile makes that impossible: then the time bound ends the wait).
+     */
+    private void awaitReturned(Channel channel, long readyBefore) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + RETURN_WAIT.toNanos();
+        while (channel.messageCount(queue) < readyBefore && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
     }
 
     /**
