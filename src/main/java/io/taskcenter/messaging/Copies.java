@@ -29,10 +29,14 @@ final class Copies {
 
     /**
      * Publishes a copy of {@code delivery} with its own headers plus {@code extra}, then {@code confirmed}; if
-     * the publish fails, {@code otherwise}.
+     * the publish fails, or the delivery is stale, {@code otherwise}.
      */
     static CompletionStage<Void> publish(MutinyEmitter<byte[]> channel, Delivery delivery, Map<String, Object> extra,
             Supplier<CompletionStage<Void>> confirmed, Supplier<CompletionStage<Void>> otherwise) {
+        if (delivery.isStale()) {
+            // Requeued by the broker already; a copy would be a second one.
+            return otherwise.get();
+        }
         return channel.sendMessage(Message.of(delivery.body(), Metadata.of(metadata(delivery, extra))))
                 .ifNoItem().after(CONFIRM_TIMEOUT).fail()
                 .subscribeAsCompletionStage()

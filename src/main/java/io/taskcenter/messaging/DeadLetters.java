@@ -41,10 +41,6 @@ public class DeadLetters {
     }
 
     CompletionStage<Void> deadLetter(Delivery delivery, Details details, String why) {
-        if (delivery.isStale()) {
-            // Requeued by the broker already; publishing it here would make a second copy.
-            return delivery.deadLetter(details.reason(), why);
-        }
         return Copies.publish(deadLetters, delivery, headers(delivery, details),
                 () -> delivery.ackDeadLettered(details.reason(), why),
                 () -> delivery.deadLetter(details.reason(), why));

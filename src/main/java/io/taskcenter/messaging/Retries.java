@@ -31,10 +31,6 @@ public class Retries {
     }
 
     CompletionStage<Void> retry(Delivery delivery, String why) {
-        if (delivery.isStale()) {
-            // Requeued by the broker already; publishing it here would make a second copy.
-            return delivery.requeue(why);
-        }
         return Copies.publish(retries, delivery, Map.of(TaskHeaders.ATTEMPT, delivery.attempt() + 1),
                 () -> delivery.ackRetried(why),
                 () -> delivery.requeue(why));

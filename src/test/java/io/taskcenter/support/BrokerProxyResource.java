@@ -1,7 +1,6 @@
 package io.taskcenter.support;
 
 import java.util.Map;
-import java.util.Optional;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -15,9 +14,7 @@ public class BrokerProxyResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        String host = Optional.ofNullable(System.getenv("RABBITMQ_HOST")).orElse("localhost");
-        int port = Optional.ofNullable(System.getenv("RABBITMQ_PORT")).map(Integer::parseInt).orElse(5672);
-        proxy = new TcpProxy(host, port).start();
+        proxy = new TcpProxy(Broker.HOST, Broker.PORT).start();
         return Map.of(
                 "rabbitmq-host", "127.0.0.1",
                 "rabbitmq-port", String.valueOf(proxy.port()),

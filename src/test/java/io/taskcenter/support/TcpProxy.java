@@ -1,14 +1,7 @@
 package io.taskcenter.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -31,7 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.port = freePort();
+        this.port = Sockets.freePort();
     }
 
     public int port() {
@@ -102,35 +95,6 @@ public final class TcpProxy implements AutoCloseable {
             upstream.closeHandler(ignored -> client.close());
             client.resume();
         });
-    }
-
-    /**
-     * A free port below the kernel's ephemeral range. A port inside it can be taken, while the proxy is cut, by a
-     * client reconnecting to it: on loopback a connect to a port nobody listens on may pick that same port as its
-     * source and connect to itself, and then the proxy cannot listen there again.
-     */
-    private static int freePort() {
-        int ephemeralLow = 32768;
-        try {
-            ephemeralLow = Integer.parseInt(
-                    Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or unreadable: the usual default.
-        }
-        int low = Math.max(1024, ephemeralLow - 12_000);
-        for (int attempt = 0; attempt < 100 && low < ephemeralLow; attempt++) {
-            int candidate = ThreadLocalRandom.current().nextInt(low, ephemeralLow);
-            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                return candidate;
-            } catch (IOException taken) {
-                // Try another.
-            }
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

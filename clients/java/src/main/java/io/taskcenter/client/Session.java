@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -222,10 +223,8 @@ final class Session implements WebSocket.Listener {
     void checkHeartbeat(long now) {
         Duration heartbeat = heartbeatTimeout;
         Duration timeout = heartbeat != null ? heartbeat : welcomeTimeout;
-        WebSocket open = socket;
-        if (open != null && !ended.isDone() && Duration.ofNanos(now - lastHeard).compareTo(timeout) > 0) {
-            open.abort();
-            end(1006, heartbeat != null
+        if (socket != null && !ended.isDone() && Duration.ofNanos(now - lastHeard).compareTo(timeout) > 0) {
+            abort(heartbeat != null
                     ? "no frame or ping from the service for " + timeout.toMillis() + " ms"
                     : "no answer to the hello within " + timeout.toMillis() + " ms");
         }
@@ -249,12 +248,8 @@ final class Session implements WebSocket.Listener {
             held.clear();
         }
         left.forEach(task -> send(Frames.failed(task.taskId(), why, true)));
-        WebSocket open = socket;
-        if (open != null && !ended.isDone()) {
-            synchronized (this) {
-                sends = sends.handle((sent, failure) -> null)
-                        .thenCompose(ready -> open.sendClose(WebSocket.NORMAL_CLOSURE, "worker closed"));
-            }
+        if (!ended.isDone()) {
+            enqueue(open -> open.sendClose(WebSocket.NORMAL_CLOSURE, "worker closed"), "close");
         }
         return ended;
     }
@@ -285,16 +280,21 @@ final class Session implements WebSocket.Listener {
     }
 
     private void send(String frame) {
+        enqueue(open -> open.sendText(frame, true), frame);
+    }
+
+    /** Sends after every earlier send has completed, whether it went out or not: one at a time, as the JDK needs. */
+    private void enqueue(Function<WebSocket, CompletableFuture<WebSocket>> sending, String what) {
         WebSocket open = socket;
         if (open == null) {
             return;
         }
         synchronized (this) {
             sends = sends.handle((sent, failure) -> null)
-                    .thenCompose(ready -> open.sendText(frame, true))
+                    .thenCompose(ready -> sending.apply(open))
                     .whenComplete((sent, failure) -> {
                         if (failure != null) {
-                            LOG.log(Level.WARNING, "Frame not sent ({0}): {1}", failure, frame);
+                            LOG.log(Level.WARNING, "Frame not sent ({0}): {1}", failure, what);
                         }
                     });
         }
