@@ -2,6 +2,8 @@ package io.taskcenter.api;
 
 import java.time.Instant;
 
+import io.taskcenter.dispatch.WorkerSnapshot;
+
 /**
  * An online worker, as {@code GET /api/workers} lists it.
  *
@@ -15,4 +17,10 @@ import java.time.Instant;
  */
 public record WorkerView(String id, String protocol, String taskTypes, int capacity, int inFlight,
         Instant connectedSince, String remoteAddress) {
+
+    public static WorkerView of(WorkerSnapshot online) {
+        return new WorkerView(online.worker().id(), online.worker().protocol().label(),
+                online.worker().taskTypes().toString(), online.worker().capacity(), online.inFlight(),
+                online.worker().connectedSince(), online.worker().link().remoteAddress());
+    }
 }

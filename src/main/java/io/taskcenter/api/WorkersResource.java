@@ -27,9 +27,7 @@ public class WorkersResource {
     @Operation(summary = "The workers online now, by id")
     public List<WorkerView> online() {
         return registry.online().stream()
-                .map(online -> new WorkerView(online.worker().id(), online.worker().protocol().label(),
-                        online.worker().taskTypes().toString(), online.worker().capacity(), online.inFlight(),
-                        online.worker().connectedSince(), online.worker().link().remoteAddress()))
+                .map(WorkerView::of)
                 .sorted(Comparator.comparing(WorkerView::id))
                 .toList();
     }

@@ -51,6 +51,9 @@ public interface TaskCenterConfig {
     /** Bounds that keep one client from exhausting the service. */
     Limits limits();
 
+    /** The web pages at {@code /} and {@code /workers.html}, and the live stream they read. */
+    Dashboard dashboard();
+
     interface WorkerRule {
 
         /**
@@ -186,5 +189,20 @@ public interface TaskCenterConfig {
         @WithDefault("20s")
         @DurationMin(millis = 0)
         Duration drainTimeout();
+    }
+
+    interface Dashboard {
+
+        /**
+         * Serve the dashboard ({@code /}), the browser worker page ({@code /workers.html}), their assets and the
+         * live stream {@code /api/live}. When false, each of them answers 404.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often {@code /api/live} sends a fresh view to each open page. */
+        @WithDefault("1s")
+        @DurationMin(millis = 100)
+        Duration interval();
     }
 }

@@ -4,12 +4,15 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.quarkus.runtime.Startup;
 import io.taskcenter.dispatch.DispatchListener;
 import io.taskcenter.dispatch.Effect;
@@ -116,6 +119,47 @@ public class TaskStats implements DispatchListener, SettlementListener {
 
     public long deadLetteredCount() {
         return sum(DEAD_LETTERED);
+    }
+
+    /** From receipt to written to a worker, all task types together. */
+    public Histogram handoverHistogram() {
+        return histogram(HANDOVER);
+    }
+
+    /** From written to a v1 worker to its done report, all task types together. */
+    public Histogram completionHistogram() {
+        return histogram(COMPLETION);
+    }
+
+    /**
+     * The buckets of a timer's percentile histogram summed over its type tags. Every tag's timer has the same
+     * buckets (one configuration); the count of all values is added as a last, infinite bucket.
+     */
+    private Histogram histogram(String name) {
+        double[] bounds = null;
+        double[] counts = null;
+        double total = 0;
+        for (Timer timer : registry.find(name).timers()) {
+            HistogramSnapshot snapshot = timer.takeSnapshot();
+            CountAtBucket[] buckets = snapshot.histogramCounts();
+            if (bounds == null) {
+                bounds = new double[buckets.length + 1];
+                counts = new double[buckets.length + 1];
+                for (int i = 0; i < buckets.length; i++) {
+                    bounds[i] = buckets[i].bucket(TimeUnit.MILLISECONDS);
+                }
+                bounds[buckets.length] = Double.POSITIVE_INFINITY;
+            }
+            for (int i = 0; i < Math.min(buckets.length, counts.length - 1); i++) {
+                counts[i] += buckets[i].count();
+            }
+            total += snapshot.count();
+        }
+        if (bounds == null) {
+            return new Histogram(new double[0], new double[0]);
+        }
+        counts[counts.length - 1] = total;
+        return new Histogram(bounds, counts);
     }
 
     /** The {@code type} tag of a task type: its number if configuration names it, else {@code other}. */

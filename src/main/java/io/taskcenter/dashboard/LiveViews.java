@@ -1,0 +1,118 @@
+package io.taskcenter.dashboard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.taskcenter.api.WorkerView;
+import io.taskcenter.broker.BrokerUnavailableException;
+import io.taskcenter.broker.QueueDepths;
+import io.taskcenter.config.TaskCenterConfig;
+import io.taskcenter.dispatch.Dispatcher;
+import io.taskcenter.registry.WorkerRegistry;
+import io.taskcenter.stats.Histogram;
+import io.taskcenter.stats.TaskStats;
+
+/**
+ * Takes the views {@code /api/live} sends. The picture shared by every open page (counts, workers, latency, the
+ * broker's queue depths) is taken at most once per tick, however many pages are open; each page gets its own
+ * events since its previous view.
+ */
+@ApplicationScoped
+public class LiveViews {
+
+    static final int MAX_EVENTS = 50;
+    static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
+
+    /** Where one page is in the stream of events. */
+    static final class Cursor {
+        private long next;
+
+        Cursor(long next) {
+            this.next = next;
+        }
+    }
+
+    private record Shared(long takenAt, LiveView view) {
+    }
+
+    private final TaskStats stats;
+    private final Dispatcher dispatcher;
+    private final WorkerRegistry registry;
+    private final QueueDepths depths;
+    private final RecentEvents events;
+    private final long reuseNanos;
+    private final LatencyWindow handover;
+    private final LatencyWindow completion;
+    private Shared shared;
+
+    LiveViews(TaskStats stats, Dispatcher dispatcher, WorkerRegistry registry, QueueDepths depths,
+            RecentEvents events, TaskCenterConfig config) {
+        this.stats = stats;
+        this.dispatcher = dispatcher;
+        this.registry = registry;
+        this.depths = depths;
+        this.events = events;
+        Duration interval = config.dashboard().interval();
+        // Pages tick out of step; half a tick keeps them to one picture per tick between them.
+        this.reuseNanos = interval.toNanos() / 2;
+        int length = (int) Math.max(2, LATENCY_WINDOW.toMillis() / interval.toMillis() + 1);
+        this.handover = new LatencyWindow(length);
+        this.completion = new LatencyWindow(length);
+    }
+
+    /** A page starts watching: its first view has the picture, and no events from before it came. */
+    Cursor open() {
+        events.watch();
+        return new Cursor(events.cursor());
+    }
+
+    void close(Cursor cursor) {
+        events.unwatch();
+    }
+
+    LiveView view(Cursor cursor) {
+        LiveView picture = picture();
+        List<RecentEvents.Event> since = events.since(cursor.next, MAX_EVENTS);
+        if (!since.isEmpty()) {
+            cursor.next = since.get(since.size() - 1).seq() + 1;
+        }
+        return new LiveView(picture.at(), picture.totals(), picture.inFlight(), picture.waiting(), picture.workers(),
+                picture.latency(), picture.backlog(), since);
+    }
+
+    private synchronized LiveView picture() {
+        long now = System.nanoTime();
+        if (shared != null && now - shared.takenAt() < reuseNanos) {
+            return shared.view();
+        }
+        LiveView.Totals totals = new LiveView.Totals(stats.dispatchedCount(), stats.completedCount(),
+                stats.failedCount(), stats.ackedCount(), stats.requeuedCount(), stats.deadLetteredCount());
+        List<WorkerView> workers = registry.online().stream().map(WorkerView::of)
+                .sorted(Comparator.comparing(WorkerView::id)).toList();
+        LiveView view = new LiveView(Instant.now(), totals, dispatcher.inFlight(), dispatcher.waiting(), workers,
+                new LiveView.Latency(percentiles(handover, stats.handoverHistogram()),
+                        percentiles(completion, stats.completionHistogram())),
+                backlog(), List.of());
+        shared = new Shared(now, view);
+        return view;
+    }
+
+    private static Percentiles percentiles(LatencyWindow window, Histogram histogram) {
+        window.add(histogram.boundsMillis(), histogram.cumulative());
+        return window.percentiles();
+    }
+
+    private LiveView.Backlog backlog() {
+        try {
+            return new LiveView.Backlog(depths.read(), null);
+        } catch (BrokerUnavailableException e) {
+            Log.debugf("Live view without queue depths: %s", e.getMessage());
+            return new LiveView.Backlog(List.of(), e.getMessage());
+        }
+    }
+}
