@@ -30,6 +30,8 @@
  */
 
 export const V1_SUBPROTOCOL = "taskcenter.v1";
+/** Names the seed protocol; a browser needs it to carry a token, which rides on a second subprotocol. */
+export const SEED_SUBPROTOCOL = "taskcenter.seed";
 
 /** Close codes after which connecting again cannot succeed: invalid hello, refused id or token. */
 const REFUSALS = new Set([1007, 1008]);
@@ -171,7 +173,11 @@ export class TaskCenterWorker {
     }
     const protocols = [];
     if (this.protocol === "v1") protocols.push(V1_SUBPROTOCOL);
-    if (token) protocols.push("quarkus-http-upgrade#Authorization#Bearer%20" + encodeURIComponent(token));
+    if (token) {
+      if (this.protocol === "seed") protocols.push(SEED_SUBPROTOCOL);
+      // Browsers cannot set headers on a WebSocket: the service turns this subprotocol into the header.
+      protocols.push("quarkus-http-upgrade#Authorization#Bearer%20" + encodeURIComponent(token));
+    }
     let socket;
     try {
       socket = new this.#options.WebSocket(this.#options.url, protocols);

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -164,18 +163,9 @@ class DashboardBrowserIT {
     }
 
     private long total(String key) {
-        return Long.parseLong(text("[data-total='" + key + "'] .value").replaceAll("[^0-9]", ""));
+        return Long.parseLong(chromium.text("[data-total='" + key + "'] .value").replaceAll("[^0-9]", ""));
     }
 
-    /**
-     * The text of the first element {@code css} matches, read in one script: the pages redraw their views on every
-     * tick, so an element found in one call may be gone by the next.
-     */
-    private String text(String css) {
-        Object text = ((JavascriptExecutor) browser).executeScript(
-                "const node = document.querySelector(arguments[0]); return node ? node.textContent : '';", css);
-        return String.valueOf(text);
-    }
 
     private List<WebElement> finishedOn(String... workerIds) {
         List<WebElement> items = new ArrayList<>();
@@ -186,6 +176,6 @@ class DashboardBrowserIT {
     }
 
     private void awaitText(String css, String expected) {
-        await().atMost(TIMEOUT).until(() -> text(css).contains(expected));
+        await().atMost(TIMEOUT).until(() -> chromium.text(css).contains(expected));
     }
 }

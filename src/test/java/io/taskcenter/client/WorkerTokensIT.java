@@ -5,15 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,11 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.smallrye.jwt.build.Jwt;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.ServiceProcess;
+import io.taskcenter.support.SigningKey;
 import io.taskcenter.support.TcpProxy;
-import io.taskcenter.support.Tokens;
 
 /**
  * The worker library's tokens against the packaged service with authentication on: a key pair made for the
@@ -37,24 +29,12 @@ class WorkerTokensIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private static ServiceProcess service;
-    private static KeyPair keys;
+    private static SigningKey key;
 
     @BeforeAll
     static void startService() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        keys = generator.generateKeyPair();
-        Path publicKey = Files.createTempFile("taskcenter-it-", ".pem");
-        publicKey.toFile().deleteOnExit();
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
-
-        Map<String, String> settings = new HashMap<>(ServiceProcess.onQueues(QUEUE));
-        settings.put("taskcenter.auth.enabled", "true");
-        settings.put("mp.jwt.verify.publickey.location", publicKey.toString());
-        settings.put("mp.jwt.verify.issuer", Tokens.ISSUER);
-        service = ServiceProcess.start(settings);
+        key = SigningKey.generate();
+        service = ServiceProcess.start(key.settings(ServiceProcess.onQueues(QUEUE)));
     }
 
     @AfterAll
@@ -125,8 +105,7 @@ class WorkerTokensIT {
     }
 
     private static String workerToken(String workerId) {
-        return Jwt.issuer(Tokens.ISSUER).subject(workerId).claim("taskTypes", List.of(1)).claim("maxCapacity", 4)
-                .expiresIn(Duration.ofMinutes(10)).sign(keys.getPrivate());
+        return key.worker(workerId, 4, 1);
     }
 
     private static URI via(TcpProxy network) {

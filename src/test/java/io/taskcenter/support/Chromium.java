@@ -61,6 +61,15 @@ public final class Chromium implements AutoCloseable {
         return driver;
     }
 
+    /**
+     * The text of the first element {@code css} matches, or "" if none does, read in one script: the pages redraw
+     * on every tick, so an element found in one call may be gone by the next.
+     */
+    public String text(String css) {
+        return String.valueOf(driver.executeScript(
+                "const node = document.querySelector(arguments[0]); return node ? node.textContent : '';", css));
+    }
+
     /** What the pages wrote to the console since the last call. */
     public List<LogEntry> console() {
         return driver.manage().logs().get(LogType.BROWSER).getAll();
