@@ -1,36 +1,40 @@
 package io.taskcenter.dashboard;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * Percentiles of the last few snapshots of a cumulative histogram, such as a Micrometer timer's percentile
- * histogram: the counts of the window are the newest snapshot minus the oldest one it keeps, so a spike a minute
- * ago does not stay in the figures forever, and recording a task costs nothing extra.
+ * Percentiles over the last stretch of time of a cumulative histogram, such as a Micrometer timer's percentile
+ * histogram: the counts of the window are the newest snapshot minus the oldest one still inside the window, so a
+ * spike a minute ago does not stay in the figures forever, and recording a task costs nothing extra. Snapshots
+ * are taken only while someone looks, so the window is measured in time, never in snapshots.
  *
  * <p>Not thread-safe: one caller adds snapshots and reads percentiles.
  */
 final class LatencyWindow {
 
-    private final int length;
-    private final ArrayDeque<double[]> snapshots = new ArrayDeque<>();
+    private record Snapshot(long atMillis, double[] cumulative) {
+    }
+
+    private final long windowMillis;
+    private final ArrayDeque<Snapshot> snapshots = new ArrayDeque<>();
     private double[] boundsMillis = new double[0];
 
-    /** @param length how many snapshots the window spans (one per dashboard tick) */
-    LatencyWindow(int length) {
-        if (length < 2) {
-            throw new IllegalArgumentException("a window needs at least 2 snapshots, got " + length);
+    LatencyWindow(Duration window) {
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("the window must be positive, got " + window);
         }
-        this.length = length;
+        this.windowMillis = window.toMillis();
     }
 
     /**
-     * Adds a snapshot.
+     * Adds a snapshot taken at {@code atMillis}, and forgets those from before the window.
      *
      * @param boundsMillis the upper bound of each bucket, ascending; the last may be infinite, to count every value
      * @param cumulative the number of values at or below each bound since the histogram started
      */
-    void add(double[] boundsMillis, double[] cumulative) {
+    void add(long atMillis, double[] boundsMillis, double[] cumulative) {
         if (boundsMillis.length != cumulative.length) {
             throw new IllegalArgumentException("bounds and counts differ in length");
         }
@@ -39,8 +43,8 @@ final class LatencyWindow {
             snapshots.clear();
             this.boundsMillis = boundsMillis.clone();
         }
-        snapshots.addLast(cumulative.clone());
-        while (snapshots.size() > length) {
+        snapshots.addLast(new Snapshot(atMillis, cumulative.clone()));
+        while (snapshots.peekFirst().atMillis() < atMillis - windowMillis) {
             snapshots.removeFirst();
         }
     }
@@ -49,8 +53,8 @@ final class LatencyWindow {
         if (snapshots.size() < 2) {
             return Percentiles.NONE;
         }
-        double[] newest = snapshots.peekLast();
-        double[] oldest = snapshots.peekFirst();
+        double[] newest = snapshots.peekLast().cumulative();
+        double[] oldest = snapshots.peekFirst().cumulative();
         double[] window = new double[newest.length];
         for (int i = 0; i < window.length; i++) {
             window[i] = newest[i] - oldest[i];

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.taskcenter.config.TaskCenterConfig;
 
@@ -40,11 +41,12 @@ public class LiveResource {
         return Multi.createFrom().resource(views::open, cursor -> Multi.createFrom().ticks()
                         // The first view at once (ticks refuse a zero delay), then one per interval.
                         .startingAfter(FIRST).every(interval)
-                        // A page that reads slowly gets the next view, not a backlog of old ones.
+                        // A page that reads slowly gets the next view, not a backlog of old ones: one view is
+                        // taken at a time, and ticks that come meanwhile are dropped.
                         .onOverflow().drop()
-                        // Taking a view asks RabbitMQ for queue depths: not on an event loop.
-                        .emitOn(Infrastructure.getDefaultWorkerPool())
-                        .map(tick -> views.view(cursor)))
+                        .onItem().transformToUniAndConcatenate(tick -> Uni.createFrom().item(() -> views.view(cursor))
+                                // Off the ticker thread and off any event loop.
+                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())))
                 .withFinalizer(views::close);
     }
 }

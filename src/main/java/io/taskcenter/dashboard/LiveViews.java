@@ -7,9 +7,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.logging.Log;
 import io.taskcenter.api.WorkerView;
-import io.taskcenter.broker.BrokerUnavailableException;
 import io.taskcenter.broker.QueueDepths;
 import io.taskcenter.config.TaskCenterConfig;
 import io.taskcenter.dispatch.Dispatcher;
@@ -43,7 +41,7 @@ public class LiveViews {
     private final TaskStats stats;
     private final Dispatcher dispatcher;
     private final WorkerRegistry registry;
-    private final QueueDepths depths;
+    private final Backlog backlog;
     private final RecentEvents events;
     private final long reuseNanos;
     private final LatencyWindow handover;
@@ -55,14 +53,13 @@ public class LiveViews {
         this.stats = stats;
         this.dispatcher = dispatcher;
         this.registry = registry;
-        this.depths = depths;
+        this.backlog = new Backlog(depths, config.dashboard().interval());
         this.events = events;
         Duration interval = config.dashboard().interval();
         // Pages tick out of step; half a tick keeps them to one picture per tick between them.
         this.reuseNanos = interval.toNanos() / 2;
-        int length = (int) Math.max(2, LATENCY_WINDOW.toMillis() / interval.toMillis() + 1);
-        this.handover = new LatencyWindow(length);
-        this.completion = new LatencyWindow(length);
+        this.handover = new LatencyWindow(LATENCY_WINDOW);
+        this.completion = new LatencyWindow(LATENCY_WINDOW);
     }
 
     /** A page starts watching: its first view has the picture, and no events from before it came. */
@@ -94,25 +91,17 @@ public class LiveViews {
                 stats.failedCount(), stats.ackedCount(), stats.requeuedCount(), stats.deadLetteredCount());
         List<WorkerView> workers = registry.online().stream().map(WorkerView::of)
                 .sorted(Comparator.comparing(WorkerView::id)).toList();
-        LiveView view = new LiveView(Instant.now(), totals, dispatcher.inFlight(), dispatcher.waiting(), workers,
-                new LiveView.Latency(percentiles(handover, stats.handoverHistogram()),
-                        percentiles(completion, stats.completionHistogram())),
-                backlog(), List.of());
+        Instant at = Instant.now();
+        LiveView view = new LiveView(at, totals, dispatcher.inFlight(), dispatcher.waiting(), workers,
+                new LiveView.Latency(percentiles(at, handover, stats.handoverHistogram()),
+                        percentiles(at, completion, stats.completionHistogram())),
+                backlog.latest(), List.of());
         shared = new Shared(now, view);
         return view;
     }
 
-    private static Percentiles percentiles(LatencyWindow window, Histogram histogram) {
-        window.add(histogram.boundsMillis(), histogram.cumulative());
+    private static Percentiles percentiles(Instant at, LatencyWindow window, Histogram histogram) {
+        window.add(at.toEpochMilli(), histogram.boundsMillis(), histogram.cumulative());
         return window.percentiles();
-    }
-
-    private LiveView.Backlog backlog() {
-        try {
-            return new LiveView.Backlog(depths.read(), null);
-        } catch (BrokerUnavailableException e) {
-            Log.debugf("Live view without queue depths: %s", e.getMessage());
-            return new LiveView.Backlog(List.of(), e.getMessage());
-        }
     }
 }

@@ -67,6 +67,8 @@ export function askToken(reason) {
   dialog.querySelector(".message").textContent = reason ?? "";
   const input = dialog.querySelector("[name=token]");
   input.value = token() ?? "";
+  // Escape closes the dialog without a button: it must not repeat the last button's choice.
+  dialog.returnValue = "";
   if (!dialog.open) dialog.showModal();
   return new Promise((resolve) => {
     dialog.addEventListener("close", () => {

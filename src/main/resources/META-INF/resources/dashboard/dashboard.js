@@ -24,6 +24,13 @@ let lastDeadletteredCount = null;
 
 let retryMs = 500;
 
+/** A view arrived but could not be drawn. */
+class ViewError extends Error {
+  constructor(cause) {
+    super(`could not draw a view: ${cause?.message ?? cause}`, { cause });
+  }
+}
+
 async function stream() {
   const abort = new AbortController();
   let watchdog = setTimeout(() => abort.abort(), STALE_MS);
@@ -37,8 +44,6 @@ async function stream() {
       return stream();
     }
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-    setLive("ok", "live");
-    retryMs = 500;
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
     for (;;) {
@@ -54,17 +59,31 @@ async function stream() {
         if (data) {
           clearTimeout(watchdog);
           watchdog = setTimeout(() => abort.abort(), STALE_MS);
-          render(JSON.parse(data));
+          try {
+            render(JSON.parse(data));
+          } catch (e) {
+            throw new ViewError(e);
+          }
+          // Only a stream that delivered a view counts as working again.
+          setLive("ok", "live");
+          retryMs = 500;
         }
       }
     }
     throw new Error("the service ended the stream");
   } catch (e) {
     clearTimeout(watchdog);
+    // Whatever failed (the network, the service, or drawing a view), this connection is done with: close it,
+    // or a page that keeps failing would hold every connection the browser allows to this host.
+    abort.abort();
     const delay = Math.round(retryMs / 2 + Math.random() * retryMs / 2);
     retryMs = Math.min(retryMs * 2, 15000);
     setLive("bad", `disconnected, reconnecting in ${Math.ceil(delay / 1000)} s`);
-    console.info("live stream lost:", e?.message ?? e);
+    if (e instanceof ViewError) {
+      console.error("live view failed:", e.cause); // a bug of this page, not a lost connection
+    } else {
+      console.warn("live stream lost:", e?.message ?? e);
+    }
     await new Promise((resolve) => setTimeout(resolve, delay));
     setLive("warn", "reconnecting…");
     return stream();
@@ -157,6 +176,8 @@ function renderBacklog(view) {
   const body = $("backlog").tBodies[0];
   if (view.backlog.error) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: 3, class: "message bad" }, view.backlog.error)));
+  } else if (view.backlog.queues.length === 0) {
+    body.replaceChildren(el("tr", {}, el("td", { colspan: 3, class: "empty" }, "asking RabbitMQ…")));
   } else {
     body.replaceChildren(...view.backlog.queues.map((queue) => el("tr", { "data-queue": queue.queue },
       el("td", { class: "mono" }, queue.queue), el("td", { class: "num" }, queue.ready.toLocaleString()),
@@ -203,7 +224,13 @@ function drawChart() {
 
 // ---------------------------------------------------------------- dead letters
 
+let deadLettersLoading = false;
+
 async function loadDeadLetters() {
+  // One look at a time: a look takes the messages off the queue for a moment, and looks finishing out of order
+  // would show an old page.
+  if (deadLettersLoading) return;
+  deadLettersLoading = true;
   try {
     const page = await api("/api/dead-letters?limit=10");
     lastDeadTotal = page.total;
@@ -220,6 +247,8 @@ async function loadDeadLetters() {
     $("replay-one").disabled = $("replay-all").disabled = page.total === 0;
   } catch (e) {
     show("dead-message", false, `Could not read the dead letters: ${e.message}`);
+  } finally {
+    deadLettersLoading = false;
   }
 }
 
@@ -240,7 +269,7 @@ async function replay(count) {
   } catch (e) {
     show("dead-message", false, forbidden(e) ?? e.message);
   }
-  loadDeadLetters();
+  await loadDeadLetters();
 }
 
 // ---------------------------------------------------------------- publishing

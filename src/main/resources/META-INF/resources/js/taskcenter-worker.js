@@ -48,7 +48,11 @@ export class TaskCenterWorker {
   #welcome = null;
   #failures = 0;
   #retryTimer = null;
+  /** Whether the worker should be connected: start() sets it, stop() clears it. */
+  #wanted = false;
   #stopping = null;
+  #stopped = null;
+  #endDrain = null;
   #seedSequence = 0;
 
   /**
@@ -105,8 +109,8 @@ export class TaskCenterWorker {
   }
 
   start() {
-    if (this.#state !== "stopped" && this.#state !== "refused") return;
-    this.#stopping = null;
+    if (this.#wanted || this.#stopping) return;
+    this.#wanted = true;
     this.#failures = 0;
     this.#connect();
   }
@@ -116,44 +120,48 @@ export class TaskCenterWorker {
    * handler, or by you), then closes; what is still held then goes back to the queue on the service's side.
    */
   stop({ drainMs = 20000 } = {}) {
+    this.#wanted = false;
     clearTimeout(this.#retryTimer);
     if (this.#stopping) return this.#stopping;
     const socket = this.#socket;
     if (!socket || socket.readyState !== 1) {
+      // Not connected (or still connecting): nothing is held, so close at once.
       this.#socket = null;
-      socket?.close(1000, "stopped");
+      socket?.close(1000, "Worker stopped");
+      this.#discardHeld();
       this.#setState("stopped");
       return Promise.resolve();
     }
-    this.#stopping = new Promise((resolve) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.off("settled", check);
-        this.#closeSocket(1000, "Worker stopped");
-        resolve();
-      };
-      // The seed protocol has no reports: what a seed worker holds is acked already, so it just closes.
-      const check = () => { if (this.#held.size === 0 || this.protocol === "seed") finish(); };
-      const timer = setTimeout(finish, drainMs);
-      this.on("settled", check);
-      if (this.protocol === "v1") {
-        this.#setState("draining");
-        this.#send({ type: "drain" });
-      }
-      check();
-    });
+    // Resolved by the close event, whoever closes first: this worker after the drain, or the service.
+    this.#stopping = new Promise((resolve) => { this.#stopped = resolve; });
+    this.#endDrain = () => {
+      clearTimeout(timer);
+      this.off("settled", check);
+    };
+    const finish = () => {
+      this.#endDrain();
+      if (socket.readyState <= 1) socket.close(1000, "Worker stopped");
+    };
+    // The seed protocol has no reports: what a seed worker holds is acked already, so it just closes.
+    const check = () => { if (this.#held.size === 0 || this.protocol === "seed") finish(); };
+    const timer = setTimeout(finish, drainMs);
+    this.on("settled", check);
+    if (this.protocol === "v1") {
+      this.#setState("draining");
+      this.#send({ type: "drain" });
+    }
+    check();
     return this.#stopping;
   }
 
+  /** v1: reports the task done with {@code result} (any JSON value; undefined for none). */
   done(taskId, result) {
-    this.#settle(taskId, { status: "done", result }, () => this.#send(
-      result === undefined ? { type: "done", taskId } : { type: "done", taskId, result }));
+    this.#settle(this.#held.get(taskId), { status: "done", result });
   }
 
+  /** v1: reports the task failed; with {@code retry} the service gives it another attempt. */
   failed(taskId, error, retry = false) {
-    const message = String(error ?? "failed");
-    this.#settle(taskId, { status: "failed", error: message, retry: !!retry },
-      () => this.#send({ type: "failed", taskId, error: message, retry: !!retry }));
+    this.#settle(this.#held.get(taskId), { status: "failed", error: String(error ?? "failed"), retry: !!retry });
   }
 
   /** v1: the task's deadline starts again. */
@@ -171,6 +179,7 @@ export class TaskCenterWorker {
       this.#scheduleReconnect();
       return;
     }
+    if (!this.#wanted) return; // stopped while the token was fetched
     const protocols = [];
     if (this.protocol === "v1") protocols.push(V1_SUBPROTOCOL);
     if (token) {
@@ -208,8 +217,17 @@ export class TaskCenterWorker {
       const reason = { code: close.code, reason: close.reason };
       this.#emit("closed", reason);
       if (this.#stopping) {
+        const stopped = this.#stopped;
+        this.#endDrain();
+        this.#stopping = null;
+        this.#stopped = null;
+        this.#endDrain = null;
+        this.#setState("stopped");
+        stopped();
+      } else if (!this.#wanted) {
         this.#setState("stopped");
       } else if (REFUSALS.has(close.code) || close.reason === REPLACED) {
+        this.#wanted = false;
         this.#setState("refused");
       } else {
         this.#scheduleReconnect();
@@ -254,22 +272,43 @@ export class TaskCenterWorker {
   }
 
   #take(task) {
-    this.#held.set(task.taskId, { task, socket: this.#socket });
+    const entry = { task, socket: this.#socket };
+    this.#held.set(task.taskId, entry);
     this.#emit("task", task);
     const handler = this.#options.handler;
     if (!handler) return;
+    // The outcome belongs to this delivery: if the task comes again on a later connection, this run's result
+    // must not be reported for that one.
     Promise.resolve()
       .then(() => handler(task, this))
-      .then((result) => this.done(task.taskId, result),
-        (error) => this.failed(task.taskId, error?.message ?? error, error?.retry === true));
+      .then((result) => this.#settle(entry, { status: "done", result }),
+        (error) => this.#settle(entry, { status: "failed", error: String(error?.message ?? error ?? "failed"),
+          retry: error?.retry === true }));
   }
 
-  #settle(taskId, outcome, report) {
-    const entry = this.#held.get(taskId);
-    // A task of a closed connection was discarded: the service has it back, so nothing is reported.
-    if (!entry || entry.socket !== this.#socket) return;
-    this.#held.delete(taskId);
-    if (this.protocol === "v1") report();
+  /**
+   * Reports and forgets a held task. Nothing happens for a delivery no longer held: it was settled already, or
+   * its connection closed (the service has requeued it, and "discarded" said so). A connection that is closing
+   * cannot take the report either; its close discards the task.
+   */
+  #settle(entry, outcome) {
+    if (!entry || this.#held.get(entry.task.taskId) !== entry || entry.socket !== this.#socket) return;
+    if (this.protocol === "v1") {
+      if (!this.#socket || this.#socket.readyState !== 1) return;
+      let frame;
+      try {
+        frame = JSON.stringify(outcome.status === "done"
+          ? (outcome.result === undefined ? { type: "done", taskId: entry.task.taskId }
+            : { type: "done", taskId: entry.task.taskId, result: outcome.result })
+          : { type: "failed", taskId: entry.task.taskId, error: outcome.error, retry: outcome.retry });
+      } catch (e) {
+        // A result JSON cannot hold (a BigInt, a cycle) is this task's failure, not the worker's.
+        outcome = { status: "failed", error: `result is not JSON: ${e.message}`, retry: false };
+        frame = JSON.stringify({ type: "failed", taskId: entry.task.taskId, error: outcome.error, retry: false });
+      }
+      this.#socket.send(frame);
+    }
+    this.#held.delete(entry.task.taskId);
     this.#emit("settled", entry.task, outcome);
   }
 
@@ -280,6 +319,10 @@ export class TaskCenterWorker {
   }
 
   #scheduleReconnect() {
+    if (!this.#wanted) {
+      this.#setState("stopped");
+      return;
+    }
     // Full jitter: anywhere between 0 and the doubled bound, so many workers do not reconnect in step.
     const bound = Math.min(this.#options.maxBackoffMs, this.#options.initialBackoffMs * 2 ** this.#failures);
     this.#failures = Math.min(this.#failures + 1, 30);
@@ -287,12 +330,6 @@ export class TaskCenterWorker {
     this.#setState("reconnecting");
     this.#emit("retry", delay);
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
-  }
-
-  #closeSocket(code, reason) {
-    const socket = this.#socket;
-    if (socket && socket.readyState <= 1) socket.close(code, reason);
-    else this.#setState("stopped");
   }
 
   #send(frame) {

@@ -17,6 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import io.taskcenter.support.Broker;
@@ -80,8 +81,11 @@ class DashboardAuthBrowserIT {
         assertThat(script("return sessionStorage.getItem('taskcenter.token') !== null")).isEqualTo(true);
         assertThat(script("return localStorage.length")).isEqualTo(0L);
 
+        // A new token starts the page again, so its stream carries the new token too.
+        WebElement before = browser.findElement(By.id("live"));
         browser.findElement(By.id("token-button")).click();
         useToken(key.operator("operator", "taskcenter-admin"));
+        await().atMost(TIMEOUT).until(() -> ExpectedConditions.stalenessOf(before).apply(browser));
         awaitText("#live", "live");
         publish();
         awaitText("#publish-message", "Queued task ");

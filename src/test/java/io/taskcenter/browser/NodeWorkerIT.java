@@ -71,6 +71,14 @@ class NodeWorkerIT {
     }
 
     @Test
+    void theModulesRulesHoldAgainstAFakeSocket() throws Exception {
+        // clients/js/test/worker.test.mjs: stale results, stop and drain, token fetches, refusals, subprotocols.
+        Process test = new ProcessBuilder("node", "--test", CLIENT.resolve("test").toString()).inheritIO().start();
+        assertThat(test.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("node --test within " + TIMEOUT).isTrue();
+        assertThat(test.exitValue()).as("node --test clients/js/test").isZero();
+    }
+
+    @Test
     void aNodeWorkerTakesItsTasksReportsThemDoneAndStopsAfterDraining() throws Exception {
         start(Map.of("WORKER_ID", "2", "TASK_TYPES", "2", "CAPACITY", "2", "STOP_AFTER", "5"));
         awaitLine("state online");
