@@ -1,13 +1,12 @@
 package io.taskcenter.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A task as producers publish it: {@code {"TaskName":"Demo","TaskType":1}}.
  *
  * @param name what the worker is asked to do; never blank
  * @param type selects which workers may take the task
- * @param payload the whole message body, passed on untouched to v1 workers
+ * @param payload the whole message body, a JSON object in UTF-8, passed on untouched to v1 workers
  */
-public record Task(String name, int type, JsonNode payload) {
+public record Task(String name, int type, byte[] payload) {
 }

@@ -4,61 +4,88 @@ import java.io.IOException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * Reads a task message body. Accepts the seed's PascalCase keys ({@code TaskName}, {@code TaskType}) and
  * camelCase ({@code taskName}, {@code taskType}); anything else it cannot use is an {@link InvalidTaskException}
  * whose message names the problem.
+ * <p>
+ * It reads the body as a stream of tokens and builds values only for the two fields it needs: the rest is checked
+ * to be JSON and skipped, and reaches v1 workers as the bytes the producer published. A tree would have changed
+ * them (a number beyond a double's precision rounded, a repeated key dropped), and cost a tree per task.
  */
 @ApplicationScoped
 public class TaskParser {
 
     static final String NAME = "TaskName";
     static final String TYPE = "TaskType";
+    private static final String CAMEL_NAME = "taskName";
+    private static final String CAMEL_TYPE = "taskType";
 
-    private final ObjectReader reader;
+    private final ObjectMapper mapper;
 
     TaskParser(ObjectMapper mapper) {
-        // "{...} junk" is not a task either.
-        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.mapper = mapper;
     }
 
     public Task parse(byte[] body) throws InvalidTaskException {
-        JsonNode root;
-        try {
-            root = reader.readTree(body);
+        JsonNode name = null;
+        JsonNode camelName = null;
+        JsonNode type = null;
+        JsonNode camelType = null;
+        try (JsonParser parser = mapper.createParser(body)) {
+            if (!(parser instanceof UTF8StreamJsonParser)) {
+                // JSON between systems is UTF-8 (RFC 8259); workers get the body's bytes as they are.
+                throw new InvalidTaskException("body must be JSON in UTF-8");
+            }
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidTaskException("body must be a JSON object, got " + describe(readWhole(body)));
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case NAME -> name = mapper.readTree(parser);
+                    case CAMEL_NAME -> camelName = mapper.readTree(parser);
+                    case TYPE -> type = mapper.readTree(parser);
+                    case CAMEL_TYPE -> camelType = mapper.readTree(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+            // "{...} junk" is not a task either.
+            JsonToken after = parser.nextToken();
+            if (after != null) {
+                throw new InvalidTaskException("body is not valid JSON: more content after the task object ("
+                        + after + ")");
+            }
         } catch (JsonProcessingException e) {
             throw new InvalidTaskException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidTaskException("body could not be read: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
-            throw new InvalidTaskException("body must be a JSON object, got " + describe(root));
+        JsonNode taskName = field(name, camelName, NAME, CAMEL_NAME);
+        if (!taskName.isTextual()) {
+            throw new InvalidTaskException(NAME, NAME + " must be a string, got " + describe(taskName));
         }
-        JsonNode name = field(root, NAME);
-        if (!name.isTextual()) {
-            throw new InvalidTaskException(NAME, NAME + " must be a string, got " + describe(name));
-        }
-        if (name.textValue().isBlank()) {
+        if (taskName.textValue().isBlank()) {
             throw new InvalidTaskException(NAME, NAME + " must not be blank");
         }
-        JsonNode type = field(root, TYPE);
-        if (!type.isIntegralNumber() || !type.canConvertToInt()) {
-            throw new InvalidTaskException(TYPE, TYPE + " must be a 32-bit integer, got " + describe(type));
+        JsonNode taskType = field(type, camelType, TYPE, CAMEL_TYPE);
+        if (!taskType.isIntegralNumber() || !taskType.canConvertToInt()) {
+            throw new InvalidTaskException(TYPE, TYPE + " must be a 32-bit integer, got " + describe(taskType));
         }
-        return new Task(name.textValue(), type.intValue(), root);
+        return new Task(taskName.textValue(), taskType.intValue(), body);
     }
 
     /** The value under the PascalCase key or its camelCase twin; exactly one of them must be present. */
-    private static JsonNode field(JsonNode root, String pascalCase) throws InvalidTaskException {
-        String camelCase = Character.toLowerCase(pascalCase.charAt(0)) + pascalCase.substring(1);
-        JsonNode pascal = root.get(pascalCase);
-        JsonNode camel = root.get(camelCase);
+    private static JsonNode field(JsonNode pascal, JsonNode camel, String pascalCase, String camelCase)
+            throws InvalidTaskException {
         if (pascal != null && camel != null) {
             throw new InvalidTaskException(pascalCase, pascalCase + " and " + camelCase + " are both present");
         }
@@ -66,6 +93,11 @@ public class TaskParser {
             throw new InvalidTaskException(pascalCase, "missing " + pascalCase + " (or " + camelCase + ")");
         }
         return pascal != null ? pascal : camel;
+    }
+
+    /** The whole body as a tree, to say what it is instead of an object: only on that error path. */
+    private JsonNode readWhole(byte[] body) throws IOException {
+        return mapper.readTree(body);
     }
 
     private static String describe(JsonNode node) {

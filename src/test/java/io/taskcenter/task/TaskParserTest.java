@@ -29,7 +29,8 @@ class TaskParserTest {
 
         assertThat(task.name()).isEqualTo("Demo");
         assertThat(task.type()).isEqualTo(42);
-        assertThat(task.payload().get("Priority").textValue()).as("the payload v1 workers get").isEqualTo("high");
+        assertThat(new String(task.payload(), StandardCharsets.UTF_8)).as("the payload v1 workers get, as published")
+                .isEqualTo("{\"taskName\":\"Demo\",\"taskType\":42,\"Priority\":\"high\"}");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -48,11 +49,29 @@ class TaskParserTest {
             "{\"TaskName\":\"x\",\"TaskType\":null}           | TaskType must be a 32-bit integer, got null null",
             "{\"TaskName\":\"x\",\"taskName\":\"y\",\"TaskType\":1} | TaskName and taskName are both present",
             "{\"TaskName\":\"x\",\"TaskType\":1} trailing      | body is not valid JSON",
+            "{\"TaskName\":\"x\",\"TaskType\":1} {}            | body is not valid JSON: more content after the task object",
+            "{\"TaskName\":\"x\",\"TaskType\":1,\"More\":[1,{\"a\":} | body is not valid JSON",
     })
     void refusesWhatCannotBeATaskWithAReasonNamingTheProblem(String body, String reason) {
         assertThatThrownBy(() -> parse(body))
                 .isInstanceOf(InvalidTaskException.class)
                 .hasMessageStartingWith(reason);
+    }
+
+    @org.junit.jupiter.api.Test
+    void fieldsItDoesNotReadAreStillCheckedToBeJsonAndNestedNamesAreNotTheTask() throws InvalidTaskException {
+        Task task = parse("{\"Order\":{\"TaskName\":\"inner\",\"TaskType\":9},\"TaskName\":\"outer\",\"TaskType\":2}");
+
+        assertThat(task.name()).isEqualTo("outer");
+        assertThat(task.type()).isEqualTo(2);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBodyInAnotherEncodingThanUtf8IsRefused() {
+        byte[] utf16 = "{\"TaskName\":\"x\",\"TaskType\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_16BE);
+
+        assertThatThrownBy(() -> parser.parse(utf16)).isInstanceOf(InvalidTaskException.class)
+                .hasMessage("body must be JSON in UTF-8");
     }
 
     private Task parse(String body) throws InvalidTaskException {

@@ -1,10 +1,14 @@
 package io.taskcenter.protocol.v1;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -35,15 +39,34 @@ public final class ServiceFrames {
         return frame.toString();
     }
 
-    public String task(String taskId, int taskType, String taskName, JsonNode payload, int attempt, Instant deadline) {
-        ObjectNode frame = frame(V1.TASK)
-                .put("taskId", taskId)
-                .put("taskType", taskType)
-                .put("taskName", taskName)
-                .put("attempt", attempt)
-                .put("deadline", deadline.toString());
-        frame.set("payload", payload);
-        return frame.toString();
+    /**
+     * A {@code task} frame. {@code payload} is the task message's body, already checked to be one JSON object in
+     * UTF-8 ({@code TaskParser}); it goes into the frame as it is, without a tree built for it.
+     */
+    public String task(String taskId, int taskType, String taskName, byte[] payload, int attempt, Instant deadline) {
+        StringWriter out = new StringWriter(160 + payload.length);
+        try (JsonGenerator frame = mapper.getFactory().createGenerator(out)) {
+            frame.writeStartObject();
+            frame.writeStringField("type", V1.TASK);
+            frame.writeStringField("taskId", taskId);
+            frame.writeNumberField("taskType", taskType);
+            frame.writeStringField("taskName", taskName);
+            frame.writeNumberField("attempt", attempt);
+            frame.writeStringField("deadline", deadline.toString());
+            frame.writeFieldName("payload");
+            frame.writeRawValue(utf8(payload));
+            frame.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter does not fail", e);
+        }
+        return out.toString();
+    }
+
+    /** The text of a UTF-8 body, without the byte order mark a producer may have put first. */
+    private static String utf8(byte[] body) {
+        boolean bom = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF;
+        int start = bom ? 3 : 0;
+        return new String(body, start, body.length - start, StandardCharsets.UTF_8);
     }
 
     /** The answer to {@code drain}: no task follows it on this connection. */
