@@ -26,6 +26,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.Chromium;
+import io.taskcenter.support.TcpProxy;
 
 /**
  * The dashboard and the worker page in a real browser against the packaged service and the real broker: four
@@ -142,6 +143,22 @@ class DashboardBrowserIT {
                 .filteredOn(entry -> !entry.getMessage().contains(EXPECTED_400)).isEmpty();
         assertThat(console).as("the form's 400 shows in the console as the browser's own line")
                 .anyMatch(entry -> entry.getMessage().contains(EXPECTED_400));
+    }
+
+    @Test
+    void thePageSaysWhenItLosesTheServiceAndReconnectsWhenItIsBack() throws Exception {
+        try (TcpProxy network = new TcpProxy("127.0.0.1", root.getPort()).start()) {
+            browser.get("http://127.0.0.1:" + network.port() + "/");
+            awaitText("#live", "live");
+
+            network.cut();
+            awaitText("#live", "disconnected, reconnecting in");
+            // A page that lost its service keeps what it showed; the counts are still there.
+            assertThat(chromium.text("[data-total='completed'] .value")).isNotBlank();
+
+            network.restore();
+            awaitText("#live", "live");
+        }
     }
 
     private void publishFromTheForm(String name, String type, int count) {
