@@ -44,6 +44,8 @@ public class BrokerClient {
             @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
             @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost,
             @ConfigProperty(name = "rabbitmq-ssl", defaultValue = "false") boolean ssl,
+            @ConfigProperty(name = "mp.messaging.connector.smallrye-rabbitmq.requested-heartbeat", defaultValue = "10")
+            int heartbeatSeconds,
             @ConfigProperty(name = "rabbitmq-trust-store-path") Optional<String> trustStorePath,
             @ConfigProperty(name = "rabbitmq-trust-store-password") Optional<String> trustStorePassword) {
         factory.setHost(host);
@@ -53,6 +55,8 @@ public class BrokerClient {
         factory.setVirtualHost(virtualHost);
         factory.setConnectionTimeout((int) TIMEOUT.toMillis());
         factory.setHandshakeTimeout((int) TIMEOUT.toMillis());
+        // The same heartbeat as the connectors' (application.properties): a dead peer is noticed in seconds.
+        factory.setRequestedHeartbeat(heartbeatSeconds);
         // Reconnect on the next call instead: a caller gets a prompt 503, not a wait for the recovery loop.
         factory.setAutomaticRecoveryEnabled(false);
         if (ssl) {

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 import io.taskcenter.dispatch.Dispatcher;
+import io.taskcenter.messaging.LiveConsumers;
 import io.taskcenter.messaging.TaskConsumer;
 import io.taskcenter.registry.WorkerRegistry;
 
@@ -25,11 +26,13 @@ class DispatchReadiness implements HealthCheck {
     private final HealthCenter messaging;
     private final WorkerRegistry workers;
     private final Dispatcher dispatcher;
+    private final LiveConsumers consumers;
 
-    DispatchReadiness(HealthCenter messaging, WorkerRegistry workers, Dispatcher dispatcher) {
+    DispatchReadiness(HealthCenter messaging, WorkerRegistry workers, Dispatcher dispatcher, LiveConsumers consumers) {
         this.messaging = messaging;
         this.workers = workers;
         this.dispatcher = dispatcher;
+        this.consumers = consumers;
     }
 
     @Override
@@ -42,6 +45,7 @@ class DispatchReadiness implements HealthCheck {
                 .withData("workersOnline", workers.online().size())
                 .withData("tasksInFlight", dispatcher.inFlight())
                 .withData("tasksWaiting", dispatcher.waiting())
+                .withData("brokerHeartbeatSeconds", consumers.heartbeatSeconds())
                 .build();
     }
 }

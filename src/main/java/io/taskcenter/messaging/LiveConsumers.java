@@ -29,6 +29,7 @@ public class LiveConsumers extends NoOpMetricsCollector implements ClientCustomi
 
     private final Map<Channel, Set<String>> tagsByChannel = new ConcurrentHashMap<>();
     private final Set<String> live = ConcurrentHashMap.newKeySet();
+    private volatile int heartbeatSeconds;
 
     @Override
     public RabbitMQOptions customize(String channel, Config channelConfig, RabbitMQOptions options) {
@@ -40,8 +41,18 @@ public class LiveConsumers extends NoOpMetricsCollector implements ClientCustomi
         return live.contains(consumerTag);
     }
 
+    /**
+     * The heartbeat the consumer's connection agreed with the broker, in seconds (0 before the first connection):
+     * a broker, or a network path, that goes silent for about twice this long closes the connection, and the
+     * broker gives its tasks to other consumers.
+     */
+    public int heartbeatSeconds() {
+        return heartbeatSeconds;
+    }
+
     @Override
     public void newChannel(Channel channel) {
+        heartbeatSeconds = channel.getConnection().getHeartbeat();
         // The client reports no closes to a collector; a collector has to listen for them itself.
         channel.addShutdownListener(closed -> channelClosed(channel));
     }

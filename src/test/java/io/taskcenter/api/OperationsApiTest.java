@@ -212,7 +212,9 @@ class OperationsApiTest extends QuarkusBrokerTest {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'Task dispatch' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'Task dispatch' }.data.consumer", equalTo("attached"))
-                .body("checks.find { it.name == 'Task dispatch' }.data.workersOnline", equalTo(1));
+                .body("checks.find { it.name == 'Task dispatch' }.data.workersOnline", equalTo(1))
+                // Agreed with the broker on the consumer's own connection: the setting reached the connector.
+                .body("checks.find { it.name == 'Task dispatch' }.data.brokerHeartbeatSeconds", equalTo(10));
     }
 
     @Test
