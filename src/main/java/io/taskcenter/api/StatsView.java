@@ -1,6 +1,9 @@
 package io.taskcenter.api;
 
+import java.util.List;
 import java.util.Map;
+
+import io.taskcenter.broker.QueueDepths;
 
 /**
  * Counts since the service started, and the numbers of right now, as {@code GET /api/stats} returns them.
@@ -14,7 +17,11 @@ import java.util.Map;
  * @param inFlight tasks held by workers now
  * @param waiting tasks waiting for a worker now
  * @param workersOnline workers connected now
+ * @param queues the ready messages and consumers of the task and dead-letter queues, as RabbitMQ counts them
+ *        now; empty when RabbitMQ could not be asked
+ * @param queuesError why RabbitMQ could not be asked, or null
  */
 public record StatsView(long dispatched, long completed, long failed, long acked, long requeued,
-        Map<String, Long> deadLettered, int inFlight, int waiting, int workersOnline) {
+        Map<String, Long> deadLettered, int inFlight, int waiting, int workersOnline,
+        List<QueueDepths.Depth> queues, String queuesError) {
 }
