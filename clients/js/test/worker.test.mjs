@@ -87,8 +87,40 @@ test("stop drains, and resolves when the service closes first, without waiting o
   await stopped;
   assert.ok(Date.now() - started < 1_000);
   assert.equal(w.state, "stopped");
-  await tick();
+  await new Promise((r) => setTimeout(r, 20)); // longer than any reconnect delay here (at most 2 ms)
   assert.equal(FakeSocket.all.length, 1, "no reconnect after stop");
+});
+
+test("stop waits for the service's answer to drain, so a task written before it is not lost", async () => {
+  const w = worker({ handler: (task) => `ran ${task.taskId}` });
+  w.start();
+  await tick();
+  const socket = FakeSocket.all[0];
+  socket.open(); socket.welcome();
+  const stopped = w.stop({ drainMs: 10_000 });
+  await tick();
+  assert.equal(socket.readyState, 1, "nothing held, but no answer yet: still open");
+  socket.task("sent-before-drain-was-read"); // crossed the drain frame on the wire
+  await until(() => socket.reports().length === 1);
+  assert.deepEqual(socket.reports()[0], { type: "done", taskId: "sent-before-drain-was-read", result: "ran sent-before-drain-was-read" });
+  socket.receive({ type: "draining", holding: 0 });
+  await stopped;
+  assert.equal(socket.readyState, 3);
+});
+
+test("start, stop and start again while a token is fetched opens one socket", async () => {
+  const tokens = [];
+  const w = worker({ token: () => new Promise((resolve) => tokens.push(resolve)) });
+  w.start();
+  await tick();
+  await w.stop();
+  w.start();
+  await tick();
+  tokens.forEach((give) => give("t"));
+  await until(() => FakeSocket.all.length >= 1);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(FakeSocket.all.length, 1, "the first, stopped start must not connect");
+  await w.stop();
 });
 
 test("a stop while the token is fetched stays stopped", async () => {

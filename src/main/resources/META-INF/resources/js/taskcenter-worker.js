@@ -26,6 +26,7 @@
  *                                  queue, and this worker's result for it is not reported
  *   closed     ({code, reason})    every close, with the code and reason the service gave
  *   error      (frame)             an error frame from the service (the connection stays open)
+ *   draining   (frame)             v1: the service's answer to drain; no task follows it
  *   retry      (delayMs)           the next connection attempt is in delayMs
  */
 
@@ -33,7 +34,11 @@ export const V1_SUBPROTOCOL = "taskcenter.v1";
 /** Names the seed protocol; a browser needs it to carry a token, which rides on a second subprotocol. */
 export const SEED_SUBPROTOCOL = "taskcenter.seed";
 
-/** Close codes after which connecting again cannot succeed: invalid hello, refused id or token. */
+/**
+ * Close codes after which connecting again cannot succeed: an invalid hello, an id the service refuses, or a
+ * token for another id. (A missing or invalid token is refused before the upgrade, which a WebSocket only sees as
+ * 1006; that is retried, since a token function may give a valid one next time.)
+ */
 const REFUSALS = new Set([1007, 1008]);
 /** The reason the service gives when a newer connection with the same id took over. */
 const REPLACED = "A new client with same id was connected!";
@@ -50,6 +55,10 @@ export class TaskCenterWorker {
   #retryTimer = null;
   /** Whether the worker should be connected: start() sets it, stop() clears it. */
   #wanted = false;
+  /** Counts start() and stop() calls: a connect that awaited a token goes on only if none came meanwhile. */
+  #generation = 0;
+  /** v1: the service answered drain, so no task frame can follow. */
+  #drainAnswered = false;
   #stopping = null;
   #stopped = null;
   #endDrain = null;
@@ -111,6 +120,7 @@ export class TaskCenterWorker {
   start() {
     if (this.#wanted || this.#stopping) return;
     this.#wanted = true;
+    this.#generation++;
     this.#failures = 0;
     this.#connect();
   }
@@ -121,6 +131,7 @@ export class TaskCenterWorker {
    */
   stop({ drainMs = 20000 } = {}) {
     this.#wanted = false;
+    this.#generation++;
     clearTimeout(this.#retryTimer);
     if (this.#stopping) return this.#stopping;
     const socket = this.#socket;
@@ -137,13 +148,19 @@ export class TaskCenterWorker {
     this.#endDrain = () => {
       clearTimeout(timer);
       this.off("settled", check);
+      this.off("draining", check);
     };
     const finish = () => {
       this.#endDrain();
       if (socket.readyState <= 1) socket.close(1000, "Worker stopped");
     };
-    // The seed protocol has no reports: what a seed worker holds is acked already, so it just closes.
-    const check = () => { if (this.#held.size === 0 || this.protocol === "seed") finish(); };
+    // v1 closes once the service has answered drain (a task written before it read drain comes before the
+    // answer) and nothing is held. The seed protocol has no reports: what it holds is acked, so it just closes.
+    this.#drainAnswered = false;
+    const check = () => {
+      if (this.protocol === "seed" || (this.#drainAnswered && this.#held.size === 0)) finish();
+    };
+    this.on("draining", check);
     const timer = setTimeout(finish, drainMs);
     this.on("settled", check);
     if (this.protocol === "v1") {
@@ -170,16 +187,19 @@ export class TaskCenterWorker {
   }
 
   async #connect() {
+    const generation = this.#generation;
     this.#setState(this.#failures === 0 ? "connecting" : "reconnecting");
     let token;
     try {
       token = typeof this.#options.token === "function" ? await this.#options.token() : this.#options.token;
     } catch (e) {
+      if (generation !== this.#generation) return;
       this.#emit("closed", { code: 0, reason: `token: ${e?.message ?? e}` });
       this.#scheduleReconnect();
       return;
     }
-    if (!this.#wanted) return; // stopped while the token was fetched
+    // Stopped (and perhaps started again) while the token was fetched: that later call owns the connection.
+    if (!this.#wanted || generation !== this.#generation) return;
     const protocols = [];
     if (this.protocol === "v1") protocols.push(V1_SUBPROTOCOL);
     if (token) {
@@ -265,6 +285,8 @@ export class TaskCenterWorker {
         this.#emit("error", frame);
         break;
       case "draining":
+        this.#drainAnswered = true;
+        this.#emit("draining", frame);
         break;
       default:
         this.#emit("error", { type: "error", code: "unknown-type", message: `unknown frame ${frame.type}` });
