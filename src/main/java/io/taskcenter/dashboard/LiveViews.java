@@ -93,15 +93,16 @@ public class LiveViews {
                 .sorted(Comparator.comparing(WorkerView::id)).toList();
         Instant at = Instant.now();
         LiveView view = new LiveView(at, totals, dispatcher.inFlight(), dispatcher.waiting(), workers,
-                new LiveView.Latency(percentiles(at, handover, stats.handoverHistogram()),
-                        percentiles(at, completion, stats.completionHistogram())),
+                new LiveView.Latency(percentiles(now, handover, stats.handoverHistogram()),
+                        percentiles(now, completion, stats.completionHistogram())),
                 backlog.latest(), List.of());
         shared = new Shared(now, view);
         return view;
     }
 
-    private static Percentiles percentiles(Instant at, LatencyWindow window, Histogram histogram) {
-        window.add(at.toEpochMilli(), histogram.boundsMillis(), histogram.cumulative());
+    /** {@code nanos} from the monotonic clock: a wall clock set back would keep old snapshots in the window. */
+    private static Percentiles percentiles(long nanos, LatencyWindow window, Histogram histogram) {
+        window.add(nanos / 1_000_000, histogram.boundsMillis(), histogram.cumulative());
         return window.percentiles();
     }
 }

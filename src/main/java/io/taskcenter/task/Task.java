@@ -6,7 +6,8 @@ package io.taskcenter.task;
  *
  * @param name what the worker is asked to do; never blank
  * @param type selects which workers may take the task
- * @param payload the whole message body, a JSON object in UTF-8, passed on untouched to v1 workers
+ * @param payload the whole message body, a JSON object, as text (without a byte order mark), passed on untouched
+ *        to v1 workers
  */
-public record Task(String name, int type, byte[] payload) {
+public record Task(String name, int type, String payload) {
 }

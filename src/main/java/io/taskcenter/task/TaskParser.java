@@ -1,6 +1,11 @@
 package io.taskcenter.task;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,6 +32,7 @@ public class TaskParser {
     static final String TYPE = "TaskType";
     private static final String CAMEL_NAME = "taskName";
     private static final String CAMEL_TYPE = "taskType";
+    private static final char BOM = '\uFEFF';
 
     private final ObjectMapper mapper;
 
@@ -35,6 +41,8 @@ public class TaskParser {
     }
 
     public Task parse(byte[] body) throws InvalidTaskException {
+        // Checked strictly first: the parser decodes only the strings it reads, and skips the others unchecked.
+        String text = strictUtf8(body);
         JsonNode name = null;
         JsonNode camelName = null;
         JsonNode type = null;
@@ -80,7 +88,20 @@ public class TaskParser {
         if (!taskType.isIntegralNumber() || !taskType.canConvertToInt()) {
             throw new InvalidTaskException(TYPE, TYPE + " must be a 32-bit integer, got " + describe(taskType));
         }
-        return new Task(taskName.textValue(), taskType.intValue(), body);
+        return new Task(taskName.textValue(), taskType.intValue(), text);
+    }
+
+    /** The body's text, without a byte order mark; any byte sequence that is not UTF-8 is refused. */
+    private static String strictUtf8(byte[] body) throws InvalidTaskException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        String text;
+        try {
+            text = decoder.decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidTaskException("body must be JSON in UTF-8");
+        }
+        return !text.isEmpty() && text.charAt(0) == BOM ? text.substring(1) : text;
     }
 
     /** The value under the PascalCase key or its camelCase twin; exactly one of them must be present. */

@@ -29,7 +29,7 @@ class TaskParserTest {
 
         assertThat(task.name()).isEqualTo("Demo");
         assertThat(task.type()).isEqualTo(42);
-        assertThat(new String(task.payload(), StandardCharsets.UTF_8)).as("the payload v1 workers get, as published")
+        assertThat(task.payload()).as("the payload v1 workers get, as published")
                 .isEqualTo("{\"taskName\":\"Demo\",\"taskType\":42,\"Priority\":\"high\"}");
     }
 
@@ -72,6 +72,23 @@ class TaskParserTest {
 
         assertThatThrownBy(() -> parser.parse(utf16)).isInstanceOf(InvalidTaskException.class)
                 .hasMessage("body must be JSON in UTF-8");
+    }
+
+    @org.junit.jupiter.api.Test
+    void bytesThatAreNotUtf8AreRefusedEvenInAFieldItSkips() {
+        byte[] surrogate = { '{', '"', 'T', 'a', 's', 'k', 'N', 'a', 'm', 'e', '"', ':', '"', 'x', '"', ',',
+            '"', 'T', 'a', 's', 'k', 'T', 'y', 'p', 'e', '"', ':', '1', ',', '"', 'n', '"', ':', '"',
+            (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}' };
+
+        assertThatThrownBy(() -> parser.parse(surrogate)).isInstanceOf(InvalidTaskException.class)
+                .hasMessage("body must be JSON in UTF-8");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aByteOrderMarkIsNotPartOfThePayload() throws InvalidTaskException {
+        Task task = parse("\uFEFF{\"TaskName\":\"x\",\"TaskType\":1}");
+
+        assertThat(task.payload()).isEqualTo("{\"TaskName\":\"x\",\"TaskType\":1}");
     }
 
     private Task parse(String body) throws InvalidTaskException {

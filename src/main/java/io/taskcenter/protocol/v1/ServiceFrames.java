@@ -3,7 +3,6 @@ package io.taskcenter.protocol.v1;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,11 +39,11 @@ public final class ServiceFrames {
     }
 
     /**
-     * A {@code task} frame. {@code payload} is the task message's body, already checked to be one JSON object in
-     * UTF-8 ({@code TaskParser}); it goes into the frame as it is, without a tree built for it.
+     * A {@code task} frame. {@code payload} is the task message's body, already checked to be one JSON object
+     * ({@code TaskParser}); it goes into the frame as it is, without a tree built for it.
      */
-    public String task(String taskId, int taskType, String taskName, byte[] payload, int attempt, Instant deadline) {
-        StringWriter out = new StringWriter(160 + payload.length);
+    public String task(String taskId, int taskType, String taskName, String payload, int attempt, Instant deadline) {
+        StringWriter out = new StringWriter(160 + payload.length());
         try (JsonGenerator frame = mapper.getFactory().createGenerator(out)) {
             frame.writeStartObject();
             frame.writeStringField("type", V1.TASK);
@@ -54,19 +53,12 @@ public final class ServiceFrames {
             frame.writeNumberField("attempt", attempt);
             frame.writeStringField("deadline", deadline.toString());
             frame.writeFieldName("payload");
-            frame.writeRawValue(utf8(payload));
+            frame.writeRawValue(payload);
             frame.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("a StringWriter does not fail", e);
         }
         return out.toString();
-    }
-
-    /** The text of a UTF-8 body, without the byte order mark a producer may have put first. */
-    private static String utf8(byte[] body) {
-        boolean bom = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF;
-        int start = bom ? 3 : 0;
-        return new String(body, start, body.length - start, StandardCharsets.UTF_8);
     }
 
     /** The answer to {@code drain}: no task follows it on this connection. */
