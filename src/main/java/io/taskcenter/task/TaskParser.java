@@ -49,7 +49,8 @@ public class TaskParser {
         JsonNode camelType = null;
         try (JsonParser parser = mapper.createParser(body)) {
             if (!(parser instanceof UTF8StreamJsonParser)) {
-                // JSON between systems is UTF-8 (RFC 8259); workers get the body's bytes as they are.
+                // Valid UTF-8 yet read as UTF-16 or UTF-32 (zero bytes in the right places): JSON between systems
+                // is UTF-8 (RFC 8259), and workers get the body's text as it is.
                 throw new InvalidTaskException("body must be JSON in UTF-8");
             }
             if (parser.nextToken() != JsonToken.START_OBJECT) {
