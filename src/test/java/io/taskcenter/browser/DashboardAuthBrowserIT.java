@@ -20,7 +20,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
-import io.taskcenter.support.Broker;
 import io.taskcenter.support.Chromium;
 import io.taskcenter.support.ServiceProcess;
 import io.taskcenter.support.SigningKey;
@@ -50,9 +49,7 @@ class DashboardAuthBrowserIT {
     @AfterAll
     static void stopService() throws Exception {
         service.close();
-        try (Broker broker = Broker.forQueues(QUEUE)) {
-            broker.delete(QUEUE + ".dlx");
-        }
+        ServiceProcess.deleteQueues(QUEUE);
     }
 
     @BeforeEach

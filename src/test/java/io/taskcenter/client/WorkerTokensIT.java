@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.taskcenter.support.Broker;
 import io.taskcenter.support.ServiceProcess;
 import io.taskcenter.support.SigningKey;
 import io.taskcenter.support.TcpProxy;
@@ -40,9 +39,7 @@ class WorkerTokensIT {
     @AfterAll
     static void stopService() throws Exception {
         service.close();
-        try (Broker broker = Broker.forQueues(QUEUE)) {
-            broker.delete(QUEUE + ".dlx");
-        }
+        ServiceProcess.deleteQueues(QUEUE);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -83,9 +84,20 @@ public final class ServiceProcess implements AutoCloseable {
                 "rabbitmq-port", String.valueOf(Broker.PORT),
                 channel + "exchange.name", queue,
                 channel + "queue.name", queue,
-                channel + "dead-letter-exchange", queue + ".dlx",
+                channel + "dead-letter-exchange", deadLetterExchange(queue),
                 channel + "dead-letter-routing-key", queue,
                 channel + "dead-letter-queue-name", queue + ".dead");
+    }
+
+    /** Deletes the exchanges and queues {@link #onQueues} named after {@code queue}, once a test is done with them. */
+    public static void deleteQueues(String queue) throws IOException, TimeoutException {
+        try (Broker broker = Broker.forQueues(queue)) {
+            broker.delete(deadLetterExchange(queue));
+        }
+    }
+
+    private static String deadLetterExchange(String queue) {
+        return queue + ".dlx";
     }
 
     public int port() {
