@@ -12,46 +12,52 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-
+import com.rabbitmq.client.BasicProperties;
 import com.rabbitmq.client.Envelope;
 
 import io.quarkus.logging.Log;
-import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMessage;
-import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
 import io.taskcenter.dispatch.TaskRef;
 
 /**
- * One task message received from RabbitMQ, settled exactly once: acked, requeued or dead-lettered.
+ * One task message received from RabbitMQ, settled exactly once: acked, requeued or dead-lettered. Two kinds:
+ * a {@link QueueDelivery} from the shared task queue (the connector's channel), and a delivery from a waiting room
+ * (the service's own channel). Both settle through the same rules ({@link Settlements}); only the last step, the
+ * ack or nack on their channel, differs.
  * <p>
- * A delivery whose consumer is gone ({@link LiveConsumers}: the channel closed, the connector consumed again on
- * a new one) is stale and is not settled at all: the broker requeued it when the old channel closed, and its
- * delivery tag means nothing, or worse another message, on the new channel.
+ * A delivery whose channel is gone is stale and is not settled at all: the broker requeued it when the channel
+ * closed, and its delivery tag means nothing, or worse another message, on a new channel.
  */
-public final class Delivery implements TaskRef {
+public abstract class Delivery implements TaskRef {
 
     /** A bound on a producer's header, so the next attempt's number still fits. */
     private static final int MAX_ATTEMPT = 1_000_000;
 
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+    protected static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final IncomingRabbitMQMessage<?> message;
-    private final LiveConsumers consumers;
     private final SettlementListener listener;
-    private final String taskId;
     private final AtomicBoolean settled = new AtomicBoolean();
+    private String taskId;
 
-    Delivery(IncomingRabbitMQMessage<?> message, LiveConsumers consumers, SettlementListener listener) {
-        this.message = message;
-        this.consumers = consumers;
+    protected Delivery(SettlementListener listener) {
         this.listener = listener;
-        this.taskId = message.getMessageId().filter(id -> !id.isBlank()).orElseGet(this::derivedTaskId);
     }
 
-    static Delivery of(Message<?> message, LiveConsumers consumers, SettlementListener listener) {
-        return new Delivery(message.unwrap(IncomingRabbitMQMessage.class), consumers, listener);
-    }
+    /** The message's AMQP properties. */
+    protected abstract BasicProperties properties();
+
+    protected abstract Envelope envelope();
+
+    /** The message body, untouched. */
+    protected abstract byte[] body();
+
+    /** Acks the message on its channel. */
+    protected abstract CompletionStage<Void> sendAck();
+
+    /** Nacks the message on its channel; without requeue, the queue's dead-letter exchange takes it. */
+    protected abstract CompletionStage<Void> sendNack(String why, boolean requeue);
+
+    /** Where it came from, for the log line of a delivery that can no longer be settled. */
+    protected abstract String origin();
 
     /**
      * The id workers see: the message's {@code message_id}, or else one derived from what the message carries,
@@ -59,7 +65,13 @@ public final class Delivery implements TaskRef {
      */
     @Override
     public String taskId() {
-        return taskId;
+        String id = taskId;
+        if (id == null) {
+            String given = properties().getMessageId();
+            id = given != null && !given.isBlank() ? given : derivedTaskId();
+            taskId = id;
+        }
+        return id;
     }
 
     /**
@@ -79,46 +91,36 @@ public final class Delivery implements TaskRef {
     }
 
     public Optional<String> replyTo() {
-        return message.getReplyTo().filter(queue -> !queue.isBlank());
+        return Optional.ofNullable(properties().getReplyTo()).filter(queue -> !queue.isBlank());
     }
 
     public Optional<String> correlationId() {
-        return message.getCorrelationId();
-    }
-
-    /** The message body, untouched. */
-    byte[] body() {
-        return message.message.body().getBytes();
+        return Optional.ofNullable(properties().getCorrelationId());
     }
 
     /** The message's own headers; never null. */
-    Map<String, Object> headers() {
-        Map<String, Object> headers = message.message.properties().getHeaders();
+    public Map<String, Object> headers() {
+        Map<String, Object> headers = properties().getHeaders();
         return headers == null ? Map.of() : headers;
     }
 
     /** The routing key the task was first published with, also on a copy the service published. */
-    String routingKey() {
+    public String routingKey() {
         Object kept = headers().get(TaskHeaders.ROUTING_KEY);
         return kept != null ? kept.toString() : envelope().getRoutingKey();
     }
 
-    Optional<String> contentType() {
-        return Optional.ofNullable(message.message.properties().getContentType());
+    public Optional<String> contentType() {
+        return Optional.ofNullable(properties().getContentType());
     }
 
-    Optional<Instant> timestamp() {
-        return Optional.ofNullable(message.message.properties().getTimestamp()).map(Date::toInstant);
+    public Optional<Instant> timestamp() {
+        return Optional.ofNullable(properties().getTimestamp()).map(Date::toInstant);
     }
 
-    String consumerTag() {
-        return message.message.consumerTag();
-    }
-
-    /** The channel it came on has closed: the broker has requeued it, and it can no longer be settled. */
-    @Override
-    public boolean isStale() {
-        return !consumers.isLive(consumerTag());
+    /** The message body, for a copy of it. */
+    public byte[] payload() {
+        return body();
     }
 
     /** The task is finished with: the broker may forget it. */
@@ -126,19 +128,43 @@ public final class Delivery implements TaskRef {
         if (!settle("ack")) {
             return DONE;
         }
-        return message.ack().thenRun(() -> {
+        return sendAck().thenRun(() -> {
             Log.debugf("[%s] acked", this);
             listener.acked();
         });
     }
 
-    /** Gives the task back to the queue. */
+    /** Gives the task back to the queue it came from. */
     public CompletionStage<Void> requeue(String why) {
         if (!settle("requeue")) {
             return DONE;
         }
         Log.warnf("[%s] requeued: %s", this, why);
-        return nack(why, true).thenRun(listener::requeued);
+        return sendNack(why, true).thenRun(listener::requeued);
+    }
+
+    /**
+     * Acks a task whose copy somewhere else the broker has confirmed already: a waiting room, or the task queue.
+     * Counts as neither an ack nor a requeue: the task is still on its way.
+     */
+    public CompletionStage<Void> ackMoved(String where) {
+        if (!settle("ack after its move to " + where)) {
+            return DONE;
+        }
+        Log.debugf("[%s] moved to %s", this, where);
+        return sendAck();
+    }
+
+    /**
+     * Gives the task back to the queue it came from without counting a requeue: a task taken from a waiting room
+     * for a slot that another task took first. The broker counts it towards the room's delivery limit.
+     */
+    public CompletionStage<Void> putBack(String why) {
+        if (!settle("put back")) {
+            return DONE;
+        }
+        Log.debugf("[%s] put back: %s", this, why);
+        return sendNack(why, true);
     }
 
     /** Acks a task whose dead letter, with its reason, the broker has confirmed already. */
@@ -147,7 +173,7 @@ public final class Delivery implements TaskRef {
             return DONE;
         }
         Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
-        return message.ack().thenRun(() -> listener.deadLettered(reason));
+        return sendAck().thenRun(() -> listener.deadLettered(reason));
     }
 
     /** Acks a task whose next attempt, a copy at the back of the queue, the broker has confirmed already. */
@@ -156,7 +182,7 @@ public final class Delivery implements TaskRef {
             return DONE;
         }
         Log.warnf("[%s] retried: %s", this, why);
-        return message.ack().thenRun(listener::requeued);
+        return sendAck().thenRun(listener::requeued);
     }
 
     /** Rejects the task without requeue, so the broker routes it to the dead-letter queue. */
@@ -165,25 +191,17 @@ public final class Delivery implements TaskRef {
             return DONE;
         }
         Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
-        return nack(why, false).thenRun(() -> listener.deadLettered(reason));
-    }
-
-    private CompletionStage<Void> nack(String why, boolean requeue) {
-        return message.nack(new SettlementReason(why), Metadata.of(new RabbitMQRejectMetadata(requeue)));
+        return sendNack(why, false).thenRun(() -> listener.deadLettered(reason));
     }
 
     private boolean settle(String outcome) {
         if (isStale()) {
-            Log.warnf("[%s] not %s: it came from consumer %s, which the broker has closed and requeued it from",
-                    this, outcome, consumerTag());
+            Log.warnf("[%s] not %s: it came from %s, which the broker has closed and requeued it from",
+                    this, outcome, origin());
             settled.set(true);
             return false;
         }
         return settled.compareAndSet(false, true);
-    }
-
-    private Envelope envelope() {
-        return message.message.envelope();
     }
 
     private String derivedTaskId() {
@@ -193,9 +211,9 @@ public final class Delivery implements TaskRef {
             sha.update((byte) 0);
             sha.update(envelope().getRoutingKey().getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
-            sha.update(String.valueOf(message.message.properties().getTimestamp()).getBytes(StandardCharsets.UTF_8));
+            sha.update(String.valueOf(properties().getTimestamp()).getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
-            sha.update(message.message.body().getBytes());
+            sha.update(body());
             return "sha256-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
@@ -204,13 +222,6 @@ public final class Delivery implements TaskRef {
 
     @Override
     public String toString() {
-        return "task " + taskId;
-    }
-
-    /** Why a message was nacked; RabbitMQ never sees it, it only travels through the connector's nack. */
-    static final class SettlementReason extends Exception {
-        SettlementReason(String reason) {
-            super(reason, null, false, false);
-        }
+        return "task " + taskId();
     }
 }

@@ -56,7 +56,7 @@ public class TaskConsumer {
      */
     @Incoming(TASKS_CHANNEL)
     public CompletionStage<Void> consume(Message<byte[]> message) {
-        Delivery delivery = Delivery.of(message, consumers, listener);
+        Delivery delivery = QueueDelivery.of(message, consumers, listener);
         if (delivery.isStale()) {
             // Buffered before its channel closed; the broker has requeued it and will deliver it again.
             Log.debugf("[%s] skipped: its consumer is gone and the broker requeued it", delivery);

@@ -30,7 +30,7 @@ public final class DeliveryFixture {
                 new io.vertx.mutiny.rabbitmq.RabbitMQMessage(message), new ClientHolder(null, null, null, null),
                 null, null, null);
         // No stats: a fixture delivery is never settled.
-        return new Delivery(incoming, LIVE, null);
+        return new QueueDelivery(incoming, LIVE, null);
     }
 
     private record FixedMessage(String text, Envelope envelope, BasicProperties properties) implements RabbitMQMessage {
