@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.taskcenter.broker.BrokerUnavailableException;
 import io.taskcenter.broker.QueueDepths;
+import io.taskcenter.rooms.WaitingRooms;
 import io.taskcenter.dispatch.Dispatcher;
 import io.taskcenter.registry.WorkerRegistry;
 import io.taskcenter.messaging.DeadLetterReason;
@@ -28,8 +29,11 @@ public class StatsResource {
     private final Dispatcher dispatcher;
     private final WorkerRegistry registry;
     private final QueueDepths depths;
+    private final WaitingRooms rooms;
 
-    StatsResource(TaskStats stats, Dispatcher dispatcher, WorkerRegistry registry, QueueDepths depths) {
+    StatsResource(TaskStats stats, Dispatcher dispatcher, WorkerRegistry registry, QueueDepths depths,
+            WaitingRooms rooms) {
+        this.rooms = rooms;
         this.stats = stats;
         this.dispatcher = dispatcher;
         this.registry = registry;
@@ -55,6 +59,7 @@ public class StatsResource {
         }
         return new StatsView(stats.dispatchedCount(), stats.completedCount(), stats.failedCount(),
                 stats.ackedCount(), stats.requeuedCount(), deadLettered, dispatcher.inFlight(), dispatcher.waiting(),
-                registry.online().size(), queues, queuesError);
+                registry.online().size(), new StatsView.Rooms(rooms.enabled(), rooms.forwardedCount(),
+                        rooms.takenCount(), rooms.returnedCount()), queues, queuesError);
     }
 }

@@ -17,11 +17,17 @@ import io.taskcenter.broker.QueueDepths;
  * @param inFlight tasks held by workers now
  * @param waiting tasks waiting for a worker now
  * @param workersOnline workers connected now
- * @param queues the ready messages and consumers of the task and dead-letter queues, as RabbitMQ counts them
+ * @param rooms tasks this replica moved to waiting rooms, took from them for free slots, and moved back to the
+ *        task queue because no eligible worker was online anywhere
+ * @param queues the ready messages and consumers of the task queue, the waiting rooms and the dead-letter queue, as RabbitMQ counts them
  *        now; empty when RabbitMQ could not be asked
  * @param queuesError why RabbitMQ could not be asked, or null
  */
 public record StatsView(long dispatched, long completed, long failed, long acked, long requeued,
-        Map<String, Long> deadLettered, int inFlight, int waiting, int workersOnline,
+        Map<String, Long> deadLettered, int inFlight, int waiting, int workersOnline, Rooms rooms,
         List<QueueDepths.Depth> queues, String queuesError) {
+
+    /** What this replica did with waiting rooms since it started; all 0 with {@code taskcenter.rooms.enabled=false}. */
+    public record Rooms(boolean enabled, long forwarded, long taken, long returned) {
+    }
 }

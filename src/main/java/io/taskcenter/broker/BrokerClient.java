@@ -109,6 +109,16 @@ public class BrokerClient {
         }
     }
 
+    /** A new connection with the same settings, for a part of the service that keeps one of its own. */
+    public Connection open(String name) throws IOException, TimeoutException {
+        return factory.newConnection(name);
+    }
+
+    /** Where the connections go, for log lines. */
+    public String address() {
+        return factory.getHost() + ":" + factory.getPort();
+    }
+
     private synchronized Connection connection() throws IOException, TimeoutException {
         if (connection == null || !connection.isOpen()) {
             connection = factory.newConnection("task-center-operations");

@@ -41,11 +41,11 @@ import io.smallrye.common.annotation.Identifier;
 public class DeliveryLimits {
 
     /** Returns of one message to {@code tasks} before the broker dead-letters it. */
-    static final int TASKS = 100;
+    public static final int TASKS = 100;
     /** Returns of one dead letter to {@code tasks.dead}: never reached (one look a second for 68 years). */
     static final int DEAD_LETTERS = Integer.MAX_VALUE;
 
-    static final String LIMIT = "x-delivery-limit";
+    public static final String LIMIT = "x-delivery-limit";
     private static final int BEFORE_MESSAGING = 900;
     private static final String QUEUE_TYPE = "x-queue-type";
     private static final short PRECONDITION_FAILED = 406;

@@ -11,6 +11,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
 
+import io.taskcenter.dispatch.TaskClass;
+import io.taskcenter.registry.WorkerPolicy;
+
 /**
  * How many messages wait in the service's queues, as RabbitMQ counts them (a passive declare per queue, which
  * changes nothing). RabbitMQ tells AMQP clients the ready messages and the consumers only; messages delivered and
@@ -22,7 +25,7 @@ public class QueueDepths {
     /**
      * One queue's depth: {@code ready} messages waiting for a consumer, and its {@code consumers}.
      *
-     * @param role what the queue is for: {@code tasks} or {@code dead-letters}
+     * @param role what the queue is for: {@code tasks}, {@code room} (a waiting room) or {@code dead-letters}
      */
     public record Depth(String role, String queue, long ready, long consumers) {
     }
@@ -33,14 +36,22 @@ public class QueueDepths {
     private final BrokerClient broker;
     private final List<Named> queues;
 
-    QueueDepths(BrokerClient broker,
+    QueueDepths(BrokerClient broker, WorkerPolicy policy,
             @ConfigProperty(name = "mp.messaging.incoming.tasks.queue.name") String tasks,
             @ConfigProperty(name = "mp.messaging.incoming.tasks.dead-letter-queue-name") String deadLetters) {
         this.broker = broker;
-        this.queues = List.of(new Named("tasks", tasks), new Named("dead-letters", deadLetters));
+        List<Named> named = new ArrayList<>();
+        named.add(new Named("tasks", tasks));
+        RoomNames rooms = new RoomNames(tasks);
+        TaskClass.all(policy.namedTypes()).forEach(taskClass -> named.add(new Named("room", rooms.queue(taskClass))));
+        named.add(new Named("dead-letters", deadLetters));
+        this.queues = List.copyOf(named);
     }
 
-    /** The task queue first, then the dead-letter queue. A queue that does not exist (yet) is left out. */
+    /**
+     * The task queue first, then the waiting rooms, then the dead-letter queue. A queue that does not exist (yet)
+     * is left out.
+     */
     public List<Depth> read() throws BrokerUnavailableException {
         List<Depth> depths = new ArrayList<>(queues.size());
         for (Named queue : queues) {

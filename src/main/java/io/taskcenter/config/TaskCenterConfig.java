@@ -51,6 +51,9 @@ public interface TaskCenterConfig {
     /** Bounds that keep one client from exhausting the service. */
     Limits limits();
 
+    /** Waiting rooms: where tasks wait in RabbitMQ while no free slot can take them. */
+    Rooms rooms();
+
     /** The web pages at {@code /} and {@code /workers.html}, and the live stream they read. */
     Dashboard dashboard();
 
@@ -189,6 +192,23 @@ public interface TaskCenterConfig {
         @WithDefault("20s")
         @DurationMin(millis = 0)
         Duration drainTimeout();
+    }
+
+    interface Rooms {
+
+        /**
+         * Park every task that no free slot of this replica can take in a waiting room, a quorum queue per task
+         * class ({@code <tasks queue>.wait.<type>} or {@code .wait.other}), and take tasks from there only for free
+         * slots: a busy type does not hold up the others, and replicas share one broker. When false, such tasks
+         * wait in this replica's memory (one replica only).
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long a look at "is an eligible worker online on some replica?" is trusted. */
+        @WithDefault("100ms")
+        @DurationMin(millis = 0)
+        Duration presenceCache();
     }
 
     interface Dashboard {

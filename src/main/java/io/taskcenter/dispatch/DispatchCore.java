@@ -28,13 +28,22 @@ import io.taskcenter.task.Task;
  *              │  └────────(write failed)─────────────┘                   ├─(deadline, worker left)─▶ lost
  *              └─(no eligible worker for worker-wait)─▶ unserved          └─(seed: on write)────────▶ handed over
  * </pre>
+ * With waiting rooms on, a task that finds no free eligible slot here is not kept: the core asks the shell to
+ * {@link Effect.Park park} it, and the shell moves it to its class's waiting room in the broker (it is then
+ * {@link #parked}), or finds no eligible worker online anywhere and hands it back ({@link #parkRefused}), to wait
+ * here under the no-worker rule, asking again now and then. Tasks are taken from the rooms only for free slots
+ * (the shell asks for {@link #slots}).
  * Every way an assigned task can end goes through {@link #take}, which lets it happen once: whoever takes the
  * task off its worker owns its outcome, and a late callback for the same task finds nothing to do.
  */
 public final class DispatchCore {
 
+    /** How often a task handed back by the shell is offered to its waiting room again. */
+    static final Duration REPARK_INTERVAL = Duration.ofMillis(250);
+
     private final Duration workerWait;
     private final Duration taskTimeout;
+    private final boolean rooms;
 
     /** The workers tasks may go to, one per worker id, in the order they joined. */
     private final Map<String, Seat> online = new LinkedHashMap<>();
@@ -46,9 +55,16 @@ public final class DispatchCore {
     private int holding;
     private boolean draining;
 
+    /** A core without waiting rooms: what no free slot can take waits here until one is free. */
     public DispatchCore(Duration workerWait, Duration taskTimeout) {
+        this(workerWait, taskTimeout, false);
+    }
+
+    /** @param rooms whether tasks without a free slot are parked in waiting rooms, see {@link Effect.Park} */
+    public DispatchCore(Duration workerWait, Duration taskTimeout, boolean rooms) {
         this.workerWait = workerWait;
         this.taskTimeout = taskTimeout;
+        this.rooms = rooms;
     }
 
     /** A task arrived from the queue. */
@@ -58,8 +74,12 @@ public final class DispatchCore {
             effects.add(new Effect.Settle(task, new Verdict.Returned("the service is shutting down")));
             return effects;
         }
-        waiting.addLast(new Waiting(task, body, now, now));
+        Waiting arrived = new Waiting(task, body, now, now);
+        waiting.addLast(arrived);
         assignWaiting(now, effects);
+        if (waiting.peekLast() == arrived && !waitsHere(arrived)) {
+            park(arrived, now, effects);
+        }
         return effects;
     }
 
@@ -126,14 +146,21 @@ public final class DispatchCore {
         if (!take(assignment)) {
             return effects;
         }
+        if (!assignment.seat.writeFailed && !assignment.seat.draining) {
+            effects.add(new Effect.Retired(assignment.worker()));
+        }
         assignment.seat.writeFailed = true;
         if (draining) {
             effects.add(new Effect.Settle(assignment.ref(), new Verdict.Returned(
                     "the write to " + assignment.worker() + " failed during shutdown")));
             return effects;
         }
-        waiting.addFirst(new Waiting(assignment.ref(), assignment.task(), assignment.receivedAt(), now));
+        Waiting back = new Waiting(assignment.ref(), assignment.task(), assignment.receivedAt(), now);
+        waiting.addFirst(back);
         assignWaiting(now, effects);
+        if (waiting.peekFirst() == back && !waitsHere(back)) {
+            park(back, now, effects);
+        }
         return effects;
     }
 
@@ -170,15 +197,20 @@ public final class DispatchCore {
      * The worker asked for no more tasks ({@code drain}): it keeps what it holds, to report as usual, and the
      * choice passes it over from now on.
      *
-     * @return how many tasks it holds, or -1 if it is not online
+     * @return how many tasks it holds, or -1 if it is not online, and a {@link Effect.Retired} the first time
      */
-    public int drain(WorkerLink link) {
+    public Drained drain(WorkerLink link) {
         Seat seat = seats.get(link);
         if (seat == null) {
-            return -1;
+            return new Drained(-1, List.of());
         }
+        List<Effect> effects = seat.draining || seat.writeFailed ? List.of() : List.of(new Effect.Retired(seat.worker));
         seat.draining = true;
-        return seat.inFlight();
+        return new Drained(seat.inFlight(), effects);
+    }
+
+    /** What a drain came to: how many tasks the worker holds (-1 if it is not online), and what it set off. */
+    public record Drained(int held, List<Effect> effects) {
     }
 
     /** Expires tasks past their deadline, and gives up on tasks that waited too long for any eligible worker. */
@@ -205,6 +237,9 @@ public final class DispatchCore {
         Map<Integer, Boolean> served = new HashMap<>();
         for (Iterator<Waiting> tasks = waiting.iterator(); tasks.hasNext();) {
             Waiting task = tasks.next();
+            if (task.parking) {
+                continue;
+            }
             if (task.ref.isStale()) {
                 tasks.remove();
             } else if (served.computeIfAbsent(task.task.type(), type -> !eligible(type).isEmpty())) {
@@ -217,6 +252,17 @@ public final class DispatchCore {
                         + task.task.type() + " within " + workerWait.toMillis() + " ms")));
             }
         }
+        if (rooms) {
+            // Handed back before: an eligible worker may have come online on another replica since.
+            Map<Integer, Boolean> here = new HashMap<>();
+            for (Waiting task : waiting) {
+                if (!task.parking && !task.ref.isStale()
+                        && (task.offeredAt == Waiting.NEVER || now - task.offeredAt >= REPARK_INTERVAL.toNanos())
+                        && !here.computeIfAbsent(task.task.type(), type -> !eligible(type).isEmpty())) {
+                    park(task, now, effects);
+                }
+            }
+        }
         if (!overdue.isEmpty()) {
             assignWaiting(now, effects);
         }
@@ -227,13 +273,56 @@ public final class DispatchCore {
     public List<Effect> startDraining(long now) {
         List<Effect> effects = new ArrayList<>();
         draining = true;
-        for (Waiting task : waiting) {
+        for (Iterator<Waiting> tasks = waiting.iterator(); tasks.hasNext();) {
+            Waiting task = tasks.next();
+            if (task.parking) {
+                // On its way to a waiting room: parkRefused returns it if it does not get there.
+                continue;
+            }
+            tasks.remove();
             if (!task.ref.isStale()) {
                 effects.add(new Effect.Settle(task.ref, new Verdict.Returned("the service is shutting down")));
             }
         }
-        waiting.clear();
         return effects;
+    }
+
+    /** The shell moved a parked task to its waiting room: it is no longer this service's to settle. */
+    public List<Effect> parked(TaskRef task, long now) {
+        remove(task);
+        return List.of();
+    }
+
+    /**
+     * The shell did not move a parked task: no eligible worker is online anywhere, or the broker did not confirm
+     * the move. It waits here under the no-worker rule, and is offered again every {@link #REPARK_INTERVAL}.
+     */
+    public List<Effect> parkRefused(TaskRef task, long now) {
+        List<Effect> effects = new ArrayList<>();
+        Waiting refused = find(task);
+        if (refused == null) {
+            return effects;
+        }
+        refused.parking = false;
+        refused.offeredAt = now;
+        if (draining) {
+            waiting.remove(refused);
+            effects.add(new Effect.Settle(task, new Verdict.Returned("the service is shutting down")));
+            return effects;
+        }
+        assignWaiting(now, effects);
+        return effects;
+    }
+
+    /** The slots of the workers online here that take tasks of {@code taskClass} and still get tasks. */
+    public int slots(TaskClass taskClass) {
+        int slots = 0;
+        for (Seat seat : online.values()) {
+            if (seat.serves(taskClass)) {
+                slots += seat.worker.capacity();
+            }
+        }
+        return slots;
     }
 
     /** The drain ran out of time: every task still held goes back. */
@@ -309,6 +398,9 @@ public final class DispatchCore {
         Set<Integer> full = new HashSet<>();
         for (Iterator<Waiting> tasks = waiting.iterator(); tasks.hasNext();) {
             Waiting task = tasks.next();
+            if (task.parking) {
+                continue;
+            }
             if (task.ref.isStale()) {
                 // Its channel closed while it waited: the broker requeued it and delivers it again.
                 tasks.remove();
@@ -332,6 +424,60 @@ public final class DispatchCore {
             chosen.lastAssigned = ++turn;
             holding++;
             effects.add(new Effect.Send(assignment));
+        }
+    }
+
+    /**
+     * Whether a task no free slot takes may still wait here: while its type's workers here are busy, one task per
+     * slot of theirs, so that each slot has its next task at hand when it frees. Beyond that, and while no worker
+     * here takes the type at all, it goes to its waiting room. A task from a waiting room was brought for a slot
+     * here (the broker bounds how many), so it waits for one while a worker here takes its type.
+     */
+    private boolean waitsHere(Waiting task) {
+        if (!rooms) {
+            return true;
+        }
+        int type = task.task.type();
+        List<Seat> eligible = eligible(type);
+        if (task.ref.fromRoom()) {
+            return !eligible.isEmpty();
+        }
+        int slots = 0;
+        for (Seat seat : eligible) {
+            slots += seat.worker.capacity();
+        }
+        int ahead = 0;
+        for (Waiting other : waiting) {
+            if (other != task && !other.parking && other.task.type() == type && ++ahead >= slots) {
+                return false;
+            }
+        }
+        return ahead < slots;
+    }
+
+    /** Asks the shell to move {@code task} to its waiting room, if rooms are on; it stays in line meanwhile. */
+    private void park(Waiting task, long now, List<Effect> effects) {
+        if (!rooms || draining) {
+            return;
+        }
+        task.parking = true;
+        task.offeredAt = now;
+        effects.add(new Effect.Park(task.ref, task.task));
+    }
+
+    private Waiting find(TaskRef task) {
+        for (Waiting candidate : waiting) {
+            if (candidate.ref == task) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void remove(TaskRef task) {
+        Waiting found = find(task);
+        if (found != null) {
+            waiting.remove(found);
         }
     }
 

@@ -23,14 +23,17 @@ public class Dispatcher {
 
     private final DispatchCore core;
     private final Settler settler;
+    private final Parker parker;
     private final List<DispatchListener> listeners;
     /** Settlements begun and not yet made: a drain waits for them too. Guarded by {@link #core}. */
     private int settling;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
-    Dispatcher(TaskCenterConfig config, Settler settler, @All List<DispatchListener> listeners) {
-        this.core = new DispatchCore(config.dispatch().workerWait(), config.dispatch().taskTimeout());
+    Dispatcher(TaskCenterConfig config, Settler settler, Parker parker, @All List<DispatchListener> listeners) {
+        this.core = new DispatchCore(config.dispatch().workerWait(), config.dispatch().taskTimeout(),
+                config.rooms().enabled());
         this.settler = settler;
+        this.parker = parker;
         this.listeners = listeners;
     }
 
@@ -65,8 +68,28 @@ public class Dispatcher {
 
     /** See {@link DispatchCore#drain}. */
     public int drain(WorkerLink link) {
+        DispatchCore.Drained drained;
         synchronized (core) {
-            return core.drain(link);
+            drained = core.drain(link);
+        }
+        drained.effects().forEach(effect -> tell((Effect.Event) effect));
+        return drained.held();
+    }
+
+    /** A task parked by {@link Effect.Park} is in its waiting room now; its original has been settled. */
+    public void parked(TaskRef task) {
+        parkAnswered(core -> core.parked(task, now()));
+    }
+
+    /** A task parked by {@link Effect.Park} stays here: see {@link DispatchCore#parkRefused}. */
+    public void parkRefused(TaskRef task) {
+        parkAnswered(core -> core.parkRefused(task, now()));
+    }
+
+    /** See {@link DispatchCore#slots}. */
+    public int slots(TaskClass taskClass) {
+        synchronized (core) {
+            return core.slots(taskClass);
         }
     }
 
@@ -119,6 +142,18 @@ public class Dispatcher {
         carryOut(effects, drainedNow);
     }
 
+    /** A park's answer ends the settlement its {@link Effect.Park} began (a drain waits for it). */
+    private void parkAnswered(Function<DispatchCore, List<Effect>> step) {
+        List<Effect> effects;
+        boolean drainedNow;
+        synchronized (core) {
+            effects = step.apply(core);
+            settling += settlements(effects) - 1;
+            drainedNow = drainedNow();
+        }
+        carryOut(effects, drainedNow);
+    }
+
     private Report report(Function<DispatchCore, DispatchCore.Outcome> step) {
         DispatchCore.Outcome outcome;
         boolean drainedNow;
@@ -146,6 +181,8 @@ public class Dispatcher {
                 });
             } else if (effect instanceof Effect.Settle settle) {
                 settler.settle(settle.task(), settle.verdict()).whenComplete((made, failure) -> settled());
+            } else if (effect instanceof Effect.Park park) {
+                parker.park(park.task(), park.body());
             } else if (effect instanceof Effect.Close close) {
                 close.worker().link().close(close.why());
             } else if (effect instanceof Effect.Event event) {
@@ -186,7 +223,7 @@ public class Dispatcher {
     private static int settlements(List<Effect> effects) {
         int count = 0;
         for (Effect effect : effects) {
-            if (effect instanceof Effect.Settle) {
+            if (effect instanceof Effect.Settle || effect instanceof Effect.Park) {
                 count++;
             }
         }

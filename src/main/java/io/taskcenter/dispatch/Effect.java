@@ -2,6 +2,8 @@ package io.taskcenter.dispatch;
 
 import java.time.Duration;
 
+import io.taskcenter.task.Task;
+
 /**
  * What the core asks its shell to do, after a lifecycle step; the core itself does no I/O.
  */
@@ -13,6 +15,13 @@ public sealed interface Effect {
 
     /** Settle the task message by this verdict. */
     record Settle(TaskRef task, Verdict verdict) implements Effect {
+    }
+
+    /**
+     * No free eligible slot here: move the task to its class's waiting room, then report {@code parked}, or
+     * {@code parkRefused} if it stays here. A task from a waiting room goes back to it.
+     */
+    record Park(TaskRef task, Task body) implements Effect {
     }
 
     /** Close the worker's socket. */
@@ -27,6 +36,10 @@ public sealed interface Effect {
     }
 
     record Left(Worker worker) implements Event {
+    }
+
+    /** A worker still online gets no more tasks: it asked to drain, or a write to it failed. */
+    record Retired(Worker worker) implements Event {
     }
 
     /** A task reached its worker's socket, {@code waited} after the service received it. */

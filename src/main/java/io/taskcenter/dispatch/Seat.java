@@ -52,6 +52,11 @@ final class Seat {
         return !writeFailed && !draining && worker.taskTypes().accepts(taskType);
     }
 
+    /** Whether tasks of {@code taskClass} may come here: it still gets tasks, and takes some of that class. */
+    boolean serves(TaskClass taskClass) {
+        return !writeFailed && !draining && taskClass.servedBy(worker.taskTypes());
+    }
+
     boolean holds(String taskId) {
         return held.containsKey(taskId);
     }

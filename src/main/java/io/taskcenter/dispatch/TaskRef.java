@@ -16,4 +16,9 @@ public interface TaskRef {
      * deliver it again. The core drops such a task wherever it finds it.
      */
     boolean isStale();
+
+    /** Whether it came from a waiting room, for a slot here, rather than from the shared task queue. */
+    default boolean fromRoom() {
+        return false;
+    }
 }

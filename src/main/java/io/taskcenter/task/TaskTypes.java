@@ -58,6 +58,21 @@ public final class TaskTypes {
         return kind != Kind.LISTED || !named.containsAll(types);
     }
 
+    /** The types this lists one by one; empty for "any" and "other". */
+    public Set<Integer> listed() {
+        return kind == Kind.LISTED ? types : Set.of();
+    }
+
+    /** Every type: "any". */
+    public boolean isAny() {
+        return kind == Kind.ANY;
+    }
+
+    /** Every type not named by number: "other". */
+    public boolean isOther() {
+        return kind == Kind.OTHER;
+    }
+
     @Override
     public String toString() {
         return switch (kind) {

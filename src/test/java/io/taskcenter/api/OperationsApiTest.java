@@ -173,9 +173,11 @@ class OperationsApiTest extends QuarkusBrokerTest {
         await().atMost(SETTLED).until(() -> broker.ready(broker.deadLetterQueue()) == 1);
 
         given().when().get("/api/stats").then().statusCode(200)
-                .body("queues.role", contains("tasks", "dead-letters"))
-                .body("queues.queue", contains(broker.queue(), broker.deadLetterQueue()))
+                .body("queues.role", contains("tasks", "room", "room", "dead-letters"))
+                .body("queues.queue", contains(broker.queue(), broker.room("1"), broker.room("other"),
+                        broker.deadLetterQueue()))
                 .body("queues.find { it.role == 'tasks' }.consumers", equalTo(1))
+                .body("rooms.enabled", equalTo(true))
                 .body("queues.find { it.role == 'dead-letters' }.ready", equalTo(1))
                 .body("queuesError", nullValue());
     }

@@ -79,6 +79,8 @@ public final class Bench {
         String queue() { return prefix + ".tasks"; }
         String dlx() { return prefix + ".tasks.dlx"; }
         String dlq() { return prefix + ".tasks.dead"; }
+        /** The waiting rooms of the bench's worker mapping (types 1 and 7 named): 1, 7 and other. */
+        String[] rooms() { return new String[] { queue() + ".wait.1", queue() + ".wait.7", queue() + ".wait.other" }; }
         String baselineExchange() { return prefix + ".baseline"; }
         String baselineQueue() { return prefix + ".baseline"; }
 
@@ -247,7 +249,8 @@ public final class Bench {
 
     void cleanUp() {
         amqp.deleteQueues(s.queue(), s.dlq(), s.baselineQueue());
-        amqp.deleteExchanges(s.exchange(), s.dlx(), s.baselineExchange());
+        amqp.deleteQueues(s.rooms());
+        amqp.deleteExchanges(s.exchange(), s.dlx(), s.baselineExchange(), s.queue() + ".wait", s.queue() + ".presence");
     }
 
     /** A few thousand tasks through both paths so the JITs of service and bench have compiled the hot code. */
@@ -310,7 +313,7 @@ public final class Bench {
                     n, rate, (cpu1 - cpu0) * 10.0 * 1000 / tasks, finished ? "" : " (INCOMPLETE " + count + ")"));
         }
         if (!finished) {
-            amqp.purge(s.queue());
+            purgeTasks();
         }
         return rate;
     }
@@ -489,7 +492,16 @@ public final class Bench {
     // ---------------------------------------------------------------------------------------------------------
     // (4) Churn
 
+    /** Empties the task queue and its waiting rooms: what a scenario left must not count in the next. */
+    void purgeTasks() {
+        amqp.purge(s.queue());
+        for (String room : s.rooms()) {
+            amqp.purge(room);
+        }
+    }
+
     void churn() throws Exception {
+        purgeTasks();
         int tasks = s.churnTasks;
         BitSet done = new BitSet(tasks);
         AtomicLong received = new AtomicLong();

@@ -89,7 +89,8 @@ class LiveStreamTest {
         List<String> roles = new ArrayList<>();
         withDepths.path("backlog").path("queues").forEach(queue -> roles.add(queue.path("role").asText()
                 + "=" + queue.path("queue").asText()));
-        assertThat(roles).containsExactly("tasks=test.tasks", "dead-letters=test.tasks.dead");
+        assertThat(roles).containsExactly("tasks=test.tasks", "room=test.tasks.wait.1", "room=test.tasks.wait.other",
+                "dead-letters=test.tasks.dead");
         assertThat(withDepths.path("backlog").path("error").isNull()).isTrue();
     }
 

@@ -10,12 +10,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.taskcenter.dispatch.Fakes.FakeLink;
+import io.taskcenter.dispatch.Fakes.FakeTask;
 import io.taskcenter.task.Task;
 import io.taskcenter.task.TaskTypes;
 
@@ -88,12 +89,12 @@ class DispatchCoreTest {
 
     @Test
     void aFailedWriteTakesTheWorkerOutOfRotationAndTheTaskGoesFirstToTheNextWorker() {
-        join(v1("a", 4, 1));
+        Worker failing = join(v1("a", 4, 1));
         Assignment lost = sends(submit("t1", 1)).get(0);
         submit("t2", 1);
 
         List<Effect> failed = core.writeFailed(lost, now);
-        assertThat(failed).isEmpty();
+        assertThat(failed).as("it takes no more tasks").containsExactly(new Effect.Retired(failing));
         assertThat(core.waiting()).isEqualTo(1);
         assertThat(core.written(lost, now)).as("a late callback for the same write").isEmpty();
 
@@ -110,7 +111,10 @@ class DispatchCoreTest {
         Worker leaving = join(v1("leaving", 4, 1));
         sends(submit("held", 1));
 
-        assertThat(core.drain(leaving.link())).as("tasks it holds").isEqualTo(1);
+        DispatchCore.Drained drained = core.drain(leaving.link());
+        assertThat(drained.held()).as("tasks it holds").isEqualTo(1);
+        assertThat(drained.effects()).containsExactly(new Effect.Retired(leaving));
+        assertThat(core.drain(leaving.link()).effects()).as("retired once").isEmpty();
         assertThat(sends(submit("next", 1))).as("nothing for a draining worker").isEmpty();
         Worker other = v1("other", 1, 1);
         assertThat(sends(core.join(other, now))).extracting(Assignment::taskId).containsExactly("next");
@@ -118,7 +122,7 @@ class DispatchCoreTest {
         DispatchCore.Outcome done = core.done(leaving.link(), "held", null, now);
         assertThat(done.report()).isEqualTo(Report.ACCEPTED);
         assertThat(settled(done.effects())).containsOnlyKeys("held");
-        assertThat(core.drain(new FakeLink())).as("a worker that is not online").isEqualTo(-1);
+        assertThat(core.drain(new FakeLink()).held()).as("a worker that is not online").isEqualTo(-1);
     }
 
     @Test
@@ -313,51 +317,5 @@ class DispatchCoreTest {
             }
         }
         return settled;
-    }
-
-    private static final class FakeTask implements TaskRef {
-
-        private final String taskId;
-        private final int attempt;
-        boolean stale;
-
-        FakeTask(String taskId, int attempt) {
-            this.taskId = taskId;
-            this.attempt = attempt;
-        }
-
-        @Override
-        public String taskId() {
-            return taskId;
-        }
-
-        @Override
-        public int attempt() {
-            return attempt;
-        }
-
-        @Override
-        public boolean isStale() {
-            return stale;
-        }
-    }
-
-    /** The core never calls its links; the shell does. */
-    private static final class FakeLink implements WorkerLink {
-
-        @Override
-        public CompletionStage<Void> send(Assignment assignment) {
-            throw new AssertionError("the core must not write");
-        }
-
-        @Override
-        public void close(Closing why) {
-            throw new AssertionError("the core must not close");
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "test";
-        }
     }
 }

@@ -77,16 +77,31 @@ public final class Broker implements AutoCloseable {
         return connect(HOST, PORT, queue, queue, queue + ".dead");
     }
 
-    /** Deletes the exchange and queues, and the dead-letter exchange {@code deadLetterExchange}. */
+    /** Deletes the exchange and queues, the waiting rooms, and the dead-letter exchange {@code deadLetterExchange}. */
     public void delete(String deadLetterExchange) {
         try {
             channel.queueDelete(queue);
             channel.queueDelete(deadLetterQueue);
+            for (String room : rooms()) {
+                channel.queueDelete(room);
+            }
             channel.exchangeDelete(exchange);
             channel.exchangeDelete(deadLetterExchange);
+            channel.exchangeDelete(queue + ".wait");
+            channel.exchangeDelete(queue + ".presence");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The waiting rooms of the seed's worker mapping: type 1, and every other type. */
+    public List<String> rooms() {
+        return List.of(room("1"), room("other"));
+    }
+
+    /** The waiting room of one task class ({@code 1}, {@code other}). */
+    public String room(String taskClass) {
+        return queue + ".wait." + taskClass;
     }
 
     public String queue() {
@@ -156,10 +171,19 @@ public final class Broker implements AutoCloseable {
         return new String(message.getBody(), StandardCharsets.UTF_8);
     }
 
+    /** Empties the task queue, the dead-letter queue and the waiting rooms that exist. */
     public void purge() {
         try {
             channel.queuePurge(queue);
             channel.queuePurge(deadLetterQueue);
+            for (String room : rooms()) {
+                // A channel of its own: purging a room not declared yet closes it.
+                try (Channel own = connection.createChannel()) {
+                    own.queuePurge(room);
+                } catch (IOException | TimeoutException | RuntimeException notDeclared) {
+                    // Nothing to empty.
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -46,8 +46,17 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the jar with {@code settings} as system properties and waits until it is ready. */
     public static ServiceProcess start(Map<String, String> settings) {
         ServiceProcess service = launch(settings);
-        await().atMost(Duration.ofSeconds(60)).until(() -> service.status("/q/health/ready") == 200);
+        service.awaitReady();
         return service;
+    }
+
+    /** Waits until the service says it is ready, as a Kubernetes readiness probe asks. */
+    public void awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> status("/q/health/ready") == 200);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Starts the jar with {@code settings} as system properties, without waiting for anything. */
