@@ -254,11 +254,10 @@ public final class DispatchCore {
         }
         if (rooms) {
             // Handed back before: an eligible worker may have come online on another replica since.
-            Map<Integer, Boolean> here = new HashMap<>();
             for (Waiting task : waiting) {
                 if (!task.parking && !task.ref.isStale()
                         && (task.offeredAt == Waiting.NEVER || now - task.offeredAt >= REPARK_INTERVAL.toNanos())
-                        && !here.computeIfAbsent(task.task.type(), type -> !eligible(type).isEmpty())) {
+                        && !waitsHere(task)) {
                     park(task, now, effects);
                 }
             }
@@ -314,8 +313,11 @@ public final class DispatchCore {
         return effects;
     }
 
-    /** The slots of the workers online here that take tasks of {@code taskClass} and still get tasks. */
+    /** The slots of the workers online here that take tasks of {@code taskClass} and still get tasks; 0 in a drain. */
     public int slots(TaskClass taskClass) {
+        if (draining) {
+            return 0;
+        }
         int slots = 0;
         for (Seat seat : online.values()) {
             if (seat.serves(taskClass)) {

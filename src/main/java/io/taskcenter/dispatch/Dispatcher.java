@@ -104,6 +104,7 @@ public class Dispatcher {
      */
     public CompletableFuture<Void> drain() {
         step(core -> core.startDraining(now()));
+        parker.stopTaking();
         return drained;
     }
 

@@ -13,4 +13,7 @@ public interface Parker {
      * {@link Dispatcher#parked} or {@link Dispatcher#parkRefused}, exactly once.
      */
     void park(TaskRef task, Task body);
+
+    /** The service is shutting down: take nothing more from the rooms (what was taken settles as usual). */
+    void stopTaking();
 }

@@ -22,6 +22,7 @@ final class Copy {
      */
     static AMQP.BasicProperties of(Delivery delivery) {
         Map<String, Object> headers = new HashMap<>(delivery.headers());
+        headers.remove(Confirms.SEQUENCE);
         headers.put(TaskHeaders.ROUTING_KEY, delivery.routingKey());
         headers.put(TaskHeaders.ATTEMPT, delivery.attempt());
         return new AMQP.BasicProperties.Builder()

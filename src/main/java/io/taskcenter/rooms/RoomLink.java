@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -40,7 +39,7 @@ final class RoomLink {
 
     private final BrokerClient broker;
     private final Lifecycle lifecycle;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(task -> {
+    private final ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, task -> {
         Thread named = new Thread(task, "taskcenter-rooms");
         named.setDaemon(true);
         return named;
@@ -56,6 +55,8 @@ final class RoomLink {
     RoomLink(BrokerClient broker, Lifecycle lifecycle) {
         this.broker = broker;
         this.lifecycle = lifecycle;
+        // On close, a sweep or a retry due later has nothing left to do.
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     void start() {
@@ -214,7 +215,6 @@ final class RoomLink {
 
     /** Closes the connection for good: the broker requeues whatever is still unacked. */
     void close() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         execute(() -> {
             closed = true;
             if (connection != null && connection.isOpen()) {
@@ -224,14 +224,19 @@ final class RoomLink {
                     Log.debugf("Rooms connection did not close cleanly: %s", e);
                 }
             }
-            done.complete(null);
+            // Fails whatever still waits for a confirm, so every caller hears back.
+            drop();
         });
+        // Lets what is queued run (on the closed channels it fails, and its callers hear it), then stops.
+        thread.shutdown();
         try {
-            done.get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            Log.debugf("Rooms close: %s", e);
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            thread.shutdownNow();
         }
-        thread.shutdownNow();
     }
 
     static boolean isNotFound(IOException e) {

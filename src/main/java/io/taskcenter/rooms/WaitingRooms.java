@@ -255,8 +255,8 @@ public class WaitingRooms implements Parker, DispatchListener {
 
     /**
      * A task taken from its room that no worker here takes after all: a type of "other" that no worker here lists,
-     * or its worker left before it came. Back to the head of its room, and this replica stops consuming that room
-     * for {@link #MISMATCH_BACKOFF}, so that the broker gives it to another replica instead of back to this one.
+     * or its worker left before it came. Back to its room, and this replica stops consuming that room for
+     * {@link #MISMATCH_BACKOFF}, so that another replica takes it instead of this one again.
      */
     private void putBack(RoomDelivery delivery) {
         Room room = rooms.get(delivery.taskClass().name());
@@ -264,9 +264,33 @@ public class WaitingRooms implements Parker, DispatchListener {
             room.backoffUntil = System.nanoTime() + MISMATCH_BACKOFF.toNanos();
             consumeAll();
             link.schedule(this::consumeAll, MISMATCH_BACKOFF);
+            requeueAsCopy(delivery, room, "no worker here takes its type")
+                    .whenComplete((done, failure) -> dispatcher.parked(delivery));
         });
-        delivery.putBack("no worker here takes type " + delivery.taskClass())
-                .whenComplete((done, failure) -> dispatcher.parked(delivery));
+    }
+
+    /**
+     * Puts a room task back at the tail of its room as a confirmed copy, then acks it: a nack would count towards
+     * the room's delivery limit each time, and a task bounced between replicas would die of it. The plain nack
+     * stays for when the copy cannot be made.
+     */
+    private CompletableFuture<Void> requeueAsCopy(RoomDelivery delivery, Room room, String why) {
+        if (!link.isUp() || delivery.isStale()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return link.confirms().publish(exchange, room.taskClass.name(), Copy.of(delivery), delivery.payload())
+                .handleAsync((routed, failure) -> Boolean.TRUE.equals(routed) ? delivery.ackMoved(room.queue)
+                        : delivery.putBack(why), link.executor())
+                .thenCompose(settled -> settled)
+                .toCompletableFuture();
+    }
+
+    @Override
+    public void stopTaking() {
+        if (enabled) {
+            // slots() is 0 from now on: every room consumer is cancelled.
+            link.execute(this::consumeAll);
+        }
     }
 
     private CompletableFuture<Boolean> forward(Delivery delivery, Room room) {
@@ -471,24 +495,44 @@ public class WaitingRooms implements Parker, DispatchListener {
                 RoomDelivery delivery = new RoomDelivery(link, link.generation(), room.taskClass, room.queue,
                         got.getEnvelope(), got.getProps(), got.getBody(), listener);
                 moved.add(delivery.taskId());
-                link.confirms().publish("", tasksQueue, Copy.of(delivery), got.getBody())
-                        .whenCompleteAsync((routed, failure) -> {
-                            if (Boolean.TRUE.equals(routed)) {
-                                returned.increment();
-                                delivery.ackMoved(tasksQueue);
-                            } else {
-                                delivery.putBack("not moved back to " + tasksQueue + ": "
-                                        + (failure != null ? failure : "no such queue"));
-                            }
-                        }, link.executor());
+                // "other" holds many types: one a worker lists by number may have its worker online after all.
+                typeOnline(delivery, room).thenComposeAsync(online -> online
+                        ? requeueAsCopy(delivery, room, "its worker is online")
+                        : returnToTasks(delivery), link.executor());
             }
         } catch (IOException e) {
             Log.warnf("Stranded tasks of %s not returned: %s", room.queue, e.toString());
         }
         if (!moved.isEmpty()) {
             Log.warnf("%d task(s) in %s have had no eligible worker online anywhere for %d ms: back to %s, where"
-                    + " the no-worker rule applies", moved.size(), room.queue, workerWaitNanos / 1_000_000, tasksQueue);
+                    + " the no-worker rule applies (in the \"other\" room, those whose own type has none)",
+                    moved.size(), room.queue, workerWaitNanos / 1_000_000, tasksQueue);
         }
+    }
+
+    private CompletableFuture<Boolean> typeOnline(RoomDelivery delivery, Room room) {
+        if (!room.taskClass.isOther()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        try {
+            return presence.online(parser.parse(delivery.payload()).type(), link.confirms(), System.nanoTime());
+        } catch (InvalidTaskException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+
+    private CompletableFuture<Void> returnToTasks(RoomDelivery delivery) {
+        return link.confirms().publish("", tasksQueue, Copy.of(delivery), delivery.payload())
+                .handleAsync((routed, failure) -> {
+                    if (Boolean.TRUE.equals(routed)) {
+                        returned.increment();
+                        return delivery.ackMoved(tasksQueue);
+                    }
+                    return delivery.putBack("not moved back to " + tasksQueue + ": "
+                            + (failure != null ? failure : "no such queue"));
+                }, link.executor())
+                .thenCompose(settled -> settled)
+                .toCompletableFuture();
     }
 
     private Room roomOf(int type) {

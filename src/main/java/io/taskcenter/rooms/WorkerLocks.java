@@ -52,6 +52,12 @@ final class WorkerLocks {
         }
     }
 
+    private enum Attempt {
+        TAKEN,
+        LOCKED,
+        FAILED
+    }
+
     /** A worker left: its lock goes, unless a newer connection with its id holds it now. */
     void left(Worker worker) {
         if (holders.remove(worker.id(), worker)) {
@@ -59,11 +65,15 @@ final class WorkerLocks {
         }
     }
 
-    /** The link is back: the locks went with the old connection; takes them again. */
+    /**
+     * The link is back: the locks went with the old connection; takes them again. The broker may not have noticed
+     * the old connection's end yet (a half-open one lasts up to two heartbeats), so a lock still held is waited
+     * for, and no worker here is closed for it.
+     */
     void relock() {
         listening.clear();
         for (Worker worker : List.copyOf(holders.values())) {
-            acquire(worker, System.nanoTime() + GIVE_UP.toNanos(), false);
+            acquire(worker, Long.MAX_VALUE, false);
         }
     }
 
@@ -77,15 +87,16 @@ final class WorkerLocks {
             return;
         }
         String queue = names.workerLock(worker.id());
-        if (declareExclusive(queue)) {
+        Attempt attempt = declareExclusive(queue);
+        if (attempt == Attempt.TAKEN) {
             listen(worker.id(), queue);
             return;
         }
-        if (askOwner) {
+        if (attempt == Attempt.LOCKED && askOwner) {
             Log.infof("[%s] online on another replica too: asking it to let go", worker);
             link.confirms().publish("", queue, new AMQP.BasicProperties.Builder().type(LET_GO).build(), new byte[0]);
         }
-        if (System.nanoTime() - deadline > 0) {
+        if (attempt == Attempt.LOCKED && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
             Log.warnf("[%s] the replica holding its id did not let go within %d s: closing this connection instead",
                     worker, GIVE_UP.toSeconds());
             holders.remove(worker.id(), worker);
@@ -96,12 +107,12 @@ final class WorkerLocks {
     }
 
     /** Declares the lock on a channel of its own: a refusal (405, locked) closes that channel, and only that one. */
-    private boolean declareExclusive(String queue) {
+    private Attempt declareExclusive(String queue) {
         try {
             Channel channel = link.openChannel();
             try {
                 channel.queueDeclare(queue, false, true, true, Map.of());
-                return true;
+                return Attempt.TAKEN;
             } finally {
                 if (channel.isOpen()) {
                     channel.close();
@@ -109,13 +120,14 @@ final class WorkerLocks {
             }
         } catch (IOException e) {
             if (isLocked(e)) {
-                return false;
+                return Attempt.LOCKED;
             }
+            // Not a refusal: tried again, and the worker is not closed for it.
             Log.warnf("Worker lock %s not declared: %s", queue, e.toString());
-            return false;
-        } catch (TimeoutException | ShutdownSignalException e) {
+            return Attempt.FAILED;
+        } catch (TimeoutException | RuntimeException e) {
             Log.warnf("Worker lock %s not declared: %s", queue, e.toString());
-            return false;
+            return Attempt.FAILED;
         }
     }
 

@@ -55,8 +55,8 @@ public final class Bench {
         final int repeat = integer("bench.repeat", 1);
         final boolean jfr = bool("bench.jfr");
         final Path out = Path.of(p.getProperty("bench.out", "target/bench"));
-        /** Which scenarios to run: a comma-separated subset of throughput,latency,churn,scale. */
-        final List<String> scenarios = List.of(p.getProperty("bench.scenarios", "throughput,latency,churn,scale")
+        /** Which scenarios to run: a comma-separated subset of throughput,latency,churn,replicas,scale. */
+        final List<String> scenarios = List.of(p.getProperty("bench.scenarios", "throughput,latency,churn,replicas,scale")
                 .split(","));
         final String rabbitHost = p.getProperty("bench.rabbit.host", "127.0.0.1");
         final int rabbitPort = integer("bench.rabbit.port", 5672);
@@ -178,6 +178,9 @@ public final class Bench {
                 }
                 if (s.scenarios.contains("churn")) {
                     churn();
+                }
+                if (s.scenarios.contains("replicas")) {
+                    replicas(jar, workersFile);
                 }
                 if (s.scenarios.contains("scale")) {
                     // a fresh service for the connection scale, so its RSS growth is not hidden in heap the
@@ -574,6 +577,82 @@ public final class Bench {
                 + "deliveries, %d dead-lettered, %d lost", rate, churnConnects / (elapsed / 1e9),
                 connectFailures.get(), unique, received.get() - unique, dlq, lost));
         amqp.purge(s.dlq());
+    }
+
+    /**
+     * Three replicas on the same queues, the v1 workers spread over them (w1 on the first, w2 on the second, ...):
+     * every task reaches a worker whichever replica took it, through the waiting rooms where it must. Compared with
+     * the same-run baseline of as many consumers; CPU is the three replicas' together.
+     */
+    void replicas(Path jar, Path workersFile) throws Exception {
+        int n = m.containsKey("throughput.baseline.4") ? 4 : s.workerCounts[0];
+        Double base = m.get("throughput.baseline." + n);
+        if (base == null) {
+            base = baselineThroughput(n, s.tasks, true);
+        }
+        List<ServiceUnderTest> replicas = new ArrayList<>(List.of(service));
+        List<Workers> clients = new ArrayList<>(List.of(workers));
+        try {
+            for (int i = 0; i < 2; i++) {
+                ServiceUnderTest more = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
+                replicas.add(more);
+                clients.add(new Workers(more.port));
+            }
+            Arrivals arrivals = new Arrivals(s.tasks);
+            List<WebSocket> sockets = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                sockets.add(await(clients.get((i - 1) % 3).v1("w" + i, 1, s.v1Capacity, "127.0.0.1", arrivals)));
+            }
+            for (int r = 0; r < 3; r++) {
+                int share = (n - r + 2) / 3;
+                ServiceUnderTest replica = replicas.get(r);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> replica.stat("workersOnline") == share);
+            }
+            long cpu0 = cpuTicks(replicas);
+            long forwarded0 = sum(replicas, "forwarded");
+            long start = publish(s.exchange(), s.tasks, 1, 0);
+            boolean finished = arrivals.awaitAll();
+            long cpu1 = cpuTicks(replicas);
+            long elapsed = arrivals.endOr(System.nanoTime()) - start;
+            double rate = arrivals.count() / (elapsed / 1e9);
+            double cpu = (cpu1 - cpu0) * 10.0 * 1000 / s.tasks;
+            long forwarded = sum(replicas, "forwarded") - forwarded0;
+            close(sockets);
+            m.put("replicas.v1." + n + ".service", rate);
+            m.put("replicas.v1." + n + ".ratio", rate / base);
+            m.put("replicas.v1." + n + ".cpuMsPer1000", cpu);
+            m.put("replicas.v1." + n + ".cpuRatio", cpu / m.get("throughput.baseline." + n + ".cpuMsPer1000"));
+            m.put("replicas.v1." + n + ".missing", (double) (s.tasks - arrivals.count()));
+            m.put("replicas.v1." + n + ".forwardedShare", (double) forwarded / s.tasks);
+            log(String.format("replicas: 3 replicas, %d v1 workers spread over them: %,.0f tasks/s (ratio %.2f),"
+                    + " CPU of all three %.1f ms/1000 tasks, %.0f%% of tasks through a waiting room%s", n, rate,
+                    rate / base, cpu, 100.0 * forwarded / s.tasks, finished ? "" : " (INCOMPLETE " + arrivals.count()
+                            + ")"));
+            if (!finished) {
+                purgeTasks();
+            }
+        } finally {
+            for (int i = 1; i < replicas.size(); i++) {
+                clients.get(i).close();
+                replicas.get(i).close();
+            }
+        }
+    }
+
+    private static long cpuTicks(List<ServiceUnderTest> replicas) throws IOException {
+        long ticks = 0;
+        for (ServiceUnderTest replica : replicas) {
+            ticks += replica.cpuTicks();
+        }
+        return ticks;
+    }
+
+    private static long sum(List<ServiceUnderTest> replicas, String stat) {
+        long total = 0;
+        for (ServiceUnderTest replica : replicas) {
+            total += replica.stat(stat);
+        }
+        return total;
     }
 
     // ---------------------------------------------------------------------------------------------------------

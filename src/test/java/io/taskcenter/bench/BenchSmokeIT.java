@@ -49,6 +49,8 @@ class BenchSmokeIT {
         assertThat(m.get("scale.online")).isEqualTo(50.0);
         assertThat(m.get("scale.probe.p50")).isPositive();
         assertThat(m.get("churn.lost")).as("tasks lost under churn").isZero();
+        assertThat(m.get("replicas.v1.2.missing")).as("tasks never received across three replicas").isZero();
+        assertThat(m.get("replicas.v1.2.service")).isPositive();
         assertThat(result.json()).exists();
         assertThat(Path.of("target/bench-smoke/bench.svg")).exists();
     }

@@ -70,6 +70,15 @@ final class Report {
                         num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(k + ".cpuRatio"), 2)));
             }
         }
+        for (String k : m.keySet().stream().filter(key -> key.startsWith("replicas.v1.") && key.endsWith(".service"))
+                .toList()) {
+            String prefix = k.substring(0, k.length() - ".service".length());
+            String n = prefix.substring("replicas.v1.".length());
+            b.append(String.format(throughputRow, "v1, " + n + " workers on 3 replicas", num(m.get(k), 0),
+                    num(m.get("throughput.baseline." + n), 0), num(m.get(prefix + ".ratio"), 2), "",
+                    num(m.get(prefix + ".cpuMsPer1000"), 1),
+                    num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(prefix + ".cpuRatio"), 2)));
+        }
         b.append(line).append(String.format("%-34s %14s %14s %14s %14s %9s%n", "Latency publish->worker (ms)",
                 "p50 svc/base", "p99 svc/base", "p99.9 svc/base", "p99 delta", "target")).append(line);
         for (int r : s.rates) {

@@ -130,6 +130,8 @@ class ParkingTest {
         assertThat(core.slots(OTHER)).isEqualTo(2);
         core.drain(big.link());
         assertThat(core.slots(TYPE_1)).as("a draining worker takes nothing more").isEqualTo(2);
+        core.startDraining(now);
+        assertThat(core.slots(OTHER)).as("a service shutting down takes nothing from the rooms").isZero();
     }
 
     @Test

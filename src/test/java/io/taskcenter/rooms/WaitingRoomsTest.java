@@ -51,11 +51,11 @@ class WaitingRoomsTest extends QuarkusBrokerTest {
         assertThat(urgent.path("taskName").asText()).isEqualTo("urgent");
         idle.done(urgent);
 
-        // 1 held by the worker; at hand for its slot, 1 from the shared queue and 1 the room brought (its prefetch
-        // is the worker's capacity); the other 397 wait in the broker, not in this service.
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.ready(broker.room("1")) == 397);
-        assertThat(dispatcher.waiting()).isEqualTo(2);
-        assertThat(rooms.forwardedCount() - forwarded).isEqualTo(398);
+        // 1 held by the worker and 1 at hand for its slot (the room's prefetch is the worker's capacity); the other
+        // 398 wait in the broker, not in this service.
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.ready(broker.room("1")) == 398
+                && dispatcher.waiting() == 1);
+        assertThat(rooms.forwardedCount() - forwarded).as("398, and the 1 from the shared queue that waited here").isEqualTo(399);
 
         Set<String> done = new HashSet<>();
         JsonNode task = first;
@@ -102,8 +102,8 @@ class WaitingRoomsTest extends QuarkusBrokerTest {
             broker.publish(task("stranded-" + i, 1));
         }
         only.nextTask();
-        // 1 held, 1 from the shared queue and 1 from the room at hand for its slot, 1 left in the room.
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.ready(broker.room("1")) == 1);
+        // 1 held, 1 from the room at hand for its slot, 2 left in the room.
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.ready(broker.room("1")) == 2);
 
         only.close();
 
@@ -111,8 +111,8 @@ class WaitingRoomsTest extends QuarkusBrokerTest {
         List<GetResponse> dead = awaitDeadLetters(4);
         assertThat(dead).extracting(Broker::body).allSatisfy(body -> assertThat(body).contains("stranded-"));
         assertThat(broker.ready(broker.room("1"))).isZero();
-        // The 2 in the room then (the 1 left, and the 1 put back), and a task parked on an answer given just before
-        // the worker left.
+        // The 2 in the room, the 1 at hand put back there, and a task parked on an answer given just before the
+        // worker left.
         assertThat(rooms.returnedCount() - returned).isBetween(2L, 4L);
     }
 
