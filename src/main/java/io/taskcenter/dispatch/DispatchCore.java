@@ -377,6 +377,11 @@ public final class DispatchCore {
         }
         List<Effect> effects = new ArrayList<>();
         take(assignment);
+        if (!assignment.written()) {
+            // The report overtook the write's own callback (a fast worker on a short path): the task did reach the
+            // worker, and the callback will find it taken, so it is counted as dispatched here.
+            effects.add(new Effect.Dispatched(assignment, Duration.ofNanos(now - assignment.receivedAt())));
+        }
         ending.apply(assignment, effects);
         assignWaiting(now, effects);
         return new Outcome(Report.ACCEPTED, effects);

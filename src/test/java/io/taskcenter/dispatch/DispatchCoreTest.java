@@ -74,6 +74,17 @@ class DispatchCoreTest {
     }
 
     @Test
+    void aReportThatOvertakesItsWriteCallbackCountsTheTaskAsDispatchedOnce() {
+        Worker worker = join(v1("fast", 1, 1));
+        Assignment sent = sends(submit("t1", 1)).get(0);
+
+        DispatchCore.Outcome done = core.done(worker.link(), "t1", null, now);
+
+        assertThat(done.effects()).filteredOn(Effect.Dispatched.class::isInstance).hasSize(1);
+        assertThat(core.written(sent, now)).as("the late callback adds nothing").isEmpty();
+    }
+
+    @Test
     void aSeedTaskIsHandedOverOnceWrittenAndItsSlotFreesForTheNext() {
         Worker seed = join(new Worker("1", Protocol.SEED, TaskTypes.of(Set.of(1)), 1, new FakeLink(), Instant.EPOCH));
         Assignment first = sends(submit("t1", 1)).get(0);
