@@ -1,8 +1,10 @@
 package io.taskcenter.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,5 +77,36 @@ class ShutdownIT {
         assertThat(returned).containsExactlyInAnyOrder("unfinished", "waiting");
         assertThat(broker.ready(broker.deadLetterQueue())).isZero();
         assertThat(service.output()).anyMatch(line -> line.contains("Drained: 1 waiting and 1 unfinished"));
+    }
+
+    @Test
+    void sigtermLeavesWhatWaitsInAWaitingRoomThereAndDeadLettersNothing() throws Exception {
+        try (V1Worker worker = new V1Worker(TestWorker.open(service.pushUrl(), V1Worker.SUBPROTOCOL))) {
+            worker.send(V1Worker.hello("1", 1, 1));
+            assertThat(worker.next(TestWorker.TIMEOUT).get("type").asText()).isEqualTo("welcome");
+            for (int i = 1; i <= 6; i++) {
+                broker.publish("{\"TaskName\":\"room-" + i + "\",\"TaskType\":1}",
+                        new AMQP.BasicProperties.Builder().messageId("room-" + i).deliveryMode(2).build());
+            }
+            worker.nextTask();
+            // 1 held, 1 brought from the room for the slot, 4 in the room.
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.ready(broker.room("1")) == 4);
+
+            // The worker keeps its task, so the drain lasts its whole timeout (3 s) before the task goes back.
+            service.terminate();
+            service.awaitLog("Shutting down: draining", Duration.ofSeconds(10));
+
+            assertThat(worker.awaitClose()).isEqualTo(new Close(1001, "The service is shutting down"));
+            assertThat(service.awaitExit(DRAIN.plusSeconds(20))).as("the service exited").isTrue();
+        }
+
+        // The drain took nothing more from the room: a room task returned on every delivery would have reached the
+        // room's delivery limit (100) within the drain and been dead-lettered.
+        assertThat(broker.ready(broker.deadLetterQueue())).isZero();
+        List<String> left = new ArrayList<>();
+        for (String queue : List.of(broker.queue(), broker.room("1"))) {
+            broker.takeAll(queue).forEach(message -> left.add(message.getProps().getMessageId()));
+        }
+        assertThat(left).containsExactlyInAnyOrder("room-1", "room-2", "room-3", "room-4", "room-5", "room-6");
     }
 }
