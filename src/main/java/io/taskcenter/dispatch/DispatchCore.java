@@ -28,8 +28,8 @@ import io.taskcenter.task.Task;
  *              │  └────────(write failed)─────────────┘                   ├─(deadline, worker left)─▶ lost
  *              └─(no eligible worker for worker-wait)─▶ unserved          └─(seed: on write)────────▶ handed over
  * </pre>
- * With waiting rooms on, a task that finds no free eligible slot here is not kept: the core asks the shell to
- * {@link Effect.Park park} it, and the shell moves it to its class's waiting room in the broker (it is then
+ * With waiting rooms on, a task that finds no free eligible slot here is kept only as the next task of a busy slot
+ * (one per slot); otherwise the core asks the shell to {@link Effect.Park park} it, and the shell moves it to its class's waiting room in the broker (it is then
  * {@link #parked}), or finds no eligible worker online anywhere and hands it back ({@link #parkRefused}), to wait
  * here under the no-worker rule, asking again now and then. Tasks are taken from the rooms only for free slots
  * (the shell asks for {@link #slots}).
@@ -253,7 +253,8 @@ public final class DispatchCore {
             }
         }
         if (rooms) {
-            // Handed back before: an eligible worker may have come online on another replica since.
+            // Offered (again): handed back before, when an eligible worker may have come online on another replica
+            // since, or more than one per slot waits here.
             for (Waiting task : waiting) {
                 if (!task.parking && !task.ref.isStale()
                         && (task.offeredAt == Waiting.NEVER || now - task.offeredAt >= REPARK_INTERVAL.toNanos())
