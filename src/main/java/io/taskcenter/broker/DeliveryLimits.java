@@ -13,7 +13,6 @@ import jakarta.enterprise.inject.Produces;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.ShutdownSignalException;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -48,7 +47,6 @@ public class DeliveryLimits {
     public static final String LIMIT = "x-delivery-limit";
     private static final int BEFORE_MESSAGING = 900;
     private static final String QUEUE_TYPE = "x-queue-type";
-    private static final short PRECONDITION_FAILED = 406;
 
     private final BrokerClient broker;
     private final String tasksQueue;
@@ -140,9 +138,7 @@ public class DeliveryLimits {
                 channel.queueDeclare(queue, true, false, false, arguments);
                 return true;
             } catch (IOException refused) {
-                if (refused.getCause() instanceof ShutdownSignalException signal
-                        && signal.getReason() instanceof AMQP.Channel.Close close
-                        && close.getReplyCode() == PRECONDITION_FAILED) {
+                if (ChannelRefusal.is(refused, AMQP.PRECONDITION_FAILED)) {
                     return false;
                 }
                 throw refused;

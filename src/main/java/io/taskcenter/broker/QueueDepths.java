@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.ShutdownSignalException;
 
 import io.taskcenter.dispatch.TaskClass;
 import io.taskcenter.registry.WorkerPolicy;
@@ -61,7 +60,8 @@ public class QueueDepths {
                     AMQP.Queue.DeclareOk ok = channel.queueDeclarePassive(queue.queue());
                     depths.add(new Depth(queue.role(), queue.queue(), ok.getMessageCount(), ok.getConsumerCount()));
                 } catch (IOException e) {
-                    if (!isNotFound(e)) {
+                    // 404: no such queue. Anything else is a real failure.
+                    if (!ChannelRefusal.is(e, AMQP.NOT_FOUND)) {
                         throw e;
                     }
                 }
@@ -69,11 +69,5 @@ public class QueueDepths {
             });
         }
         return depths;
-    }
-
-    /** The broker closed the channel with 404: no such queue. Anything else is a real failure. */
-    private static boolean isNotFound(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal && !signal.isHardError()
-                && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND;
     }
 }

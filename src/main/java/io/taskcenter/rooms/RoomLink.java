@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -140,6 +139,11 @@ final class RoomLink {
         T run() throws IOException;
     }
 
+    /** A call on a channel that returns nothing. */
+    interface Step {
+        void run() throws IOException;
+    }
+
     private void guarded(Runnable work) {
         try {
             work.run();
@@ -237,10 +241,5 @@ final class RoomLink {
             Thread.currentThread().interrupt();
             thread.shutdownNow();
         }
-    }
-
-    static boolean isNotFound(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal && !signal.isHardError()
-                && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND;
     }
 }

@@ -11,9 +11,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.ShutdownSignalException;
 
 import io.quarkus.logging.Log;
+import io.taskcenter.broker.ChannelRefusal;
 import io.taskcenter.broker.RoomNames;
 import io.taskcenter.dispatch.Closing;
 import io.taskcenter.dispatch.Worker;
@@ -119,7 +119,7 @@ final class WorkerLocks {
                 }
             }
         } catch (IOException e) {
-            if (isLocked(e)) {
+            if (ChannelRefusal.is(e, AMQP.RESOURCE_LOCKED)) {
                 return Attempt.LOCKED;
             }
             // Not a refusal: tried again, and the worker is not closed for it.
@@ -169,11 +169,5 @@ final class WorkerLocks {
         } catch (IOException e) {
             Log.debugf("Worker lock of %s not deleted: %s", workerId, e);
         }
-    }
-
-    private static boolean isLocked(IOException e) {
-        return e.getCause() instanceof ShutdownSignalException signal && !signal.isHardError()
-                && signal.getReason() instanceof AMQP.Channel.Close close
-                && close.getReplyCode() == AMQP.RESOURCE_LOCKED;
     }
 }
