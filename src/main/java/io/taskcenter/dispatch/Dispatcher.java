@@ -133,23 +133,21 @@ public class Dispatcher {
     }
 
     private void step(Function<DispatchCore, List<Effect>> step) {
-        List<Effect> effects;
-        boolean drainedNow;
-        synchronized (core) {
-            effects = step.apply(core);
-            settling += settlements(effects);
-            drainedNow = drainedNow();
-        }
-        carryOut(effects, drainedNow);
+        step(step, 0);
     }
 
     /** A park's answer ends the settlement its {@link Effect.Park} began (a drain waits for it). */
     private void parkAnswered(Function<DispatchCore, List<Effect>> step) {
+        step(step, 1);
+    }
+
+    /** @param ended settlements begun before that this step ends */
+    private void step(Function<DispatchCore, List<Effect>> step, int ended) {
         List<Effect> effects;
         boolean drainedNow;
         synchronized (core) {
             effects = step.apply(core);
-            settling += settlements(effects) - 1;
+            settling += settlements(effects) - ended;
             drainedNow = drainedNow();
         }
         carryOut(effects, drainedNow);

@@ -97,12 +97,8 @@ final class RoomDelivery extends Delivery {
         return onChannel(() -> link.take().basicNack(envelope.getDeliveryTag(), false, requeue));
     }
 
-    private interface Settle {
-        void run() throws java.io.IOException;
-    }
-
     /** Settles on the rooms' thread, on the channel it came from; on a newer one its tag means another message. */
-    private CompletionStage<Void> onChannel(Settle settle) {
+    private CompletionStage<Void> onChannel(RoomLink.Step settle) {
         return link.call(() -> {
             if (!isStale()) {
                 settle.run();

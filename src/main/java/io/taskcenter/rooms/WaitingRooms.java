@@ -90,6 +90,7 @@ public class WaitingRooms implements Parker, DispatchListener {
     private final String deadLetterExchange;
     private final String deadLetterRoutingKey;
     private final long workerWaitNanos;
+    private final Set<Integer> namedTypes;
     private final Map<String, Room> rooms = new LinkedHashMap<>();
     private final Counter forwarded;
     private final Counter taken;
@@ -129,7 +130,8 @@ public class WaitingRooms implements Parker, DispatchListener {
         this.deadLetterExchange = deadLetterExchange;
         this.deadLetterRoutingKey = deadLetterRoutingKey;
         this.workerWaitNanos = config.dispatch().workerWait().toNanos();
-        this.presence = new Presence(names.presenceExchange(), policy.namedTypes(),
+        this.namedTypes = policy.namedTypes();
+        this.presence = new Presence(names.presenceExchange(), namedTypes,
                 config.rooms().presenceCache().toNanos());
         this.link = new RoomLink(broker, new RoomLink.Lifecycle() {
             @Override
@@ -148,7 +150,7 @@ public class WaitingRooms implements Parker, DispatchListener {
             }
         });
         this.locks = new WorkerLocks(link, names);
-        for (TaskClass taskClass : TaskClass.all(policy.namedTypes())) {
+        for (TaskClass taskClass : TaskClass.all(namedTypes)) {
             Room room = new Room(taskClass, names.queue(taskClass));
             rooms.put(taskClass.name(), room);
             Gauge.builder("taskcenter.rooms.depth", room, r -> r.depth < 0 ? Double.NaN : r.depth)
@@ -264,25 +266,38 @@ public class WaitingRooms implements Parker, DispatchListener {
             room.backoffUntil = System.nanoTime() + MISMATCH_BACKOFF.toNanos();
             consumeAll();
             link.schedule(this::consumeAll, MISMATCH_BACKOFF);
-            requeueAsCopy(delivery, room, "no worker here takes its type")
+            backToRoom(delivery, room)
                     .whenComplete((done, failure) -> dispatcher.parked(delivery));
         });
     }
 
     /**
-     * Puts a room task back at the tail of its room as a confirmed copy, then acks it: a nack would count towards
-     * the room's delivery limit each time, and a task bounced between replicas would die of it. The plain nack
-     * stays for when the copy cannot be made.
+     * Moves a room task as a confirmed copy, to the tail of its room ({@code routingKey} its class on
+     * {@code exchange}) or back to the task queue, then acks it. Not a nack: that would count towards the room's
+     * delivery limit each time, and a task bounced between replicas would die of it. If the copy is not confirmed,
+     * the plain nack puts it back instead.
      */
-    private CompletableFuture<Void> requeueAsCopy(RoomDelivery delivery, Room room, String why) {
+    private CompletableFuture<Void> moveAsCopy(RoomDelivery delivery, String exchange, String routingKey, String where,
+            Runnable moved) {
         if (!link.isUp() || delivery.isStale()) {
             return CompletableFuture.completedFuture(null);
         }
-        return link.confirms().publish(exchange, room.taskClass.name(), Copy.of(delivery), delivery.payload())
-                .handleAsync((routed, failure) -> Boolean.TRUE.equals(routed) ? delivery.ackMoved(room.queue)
-                        : delivery.putBack(why), link.executor())
+        return link.confirms().publish(exchange, routingKey, Copy.of(delivery), delivery.payload())
+                .handleAsync((routed, failure) -> {
+                    if (Boolean.TRUE.equals(routed)) {
+                        moved.run();
+                        return delivery.ackMoved(where);
+                    }
+                    return delivery.putBack("not moved to " + where + ": "
+                            + (failure != null ? failure : "no such queue"));
+                }, link.executor())
                 .thenCompose(settled -> settled)
                 .toCompletableFuture();
+    }
+
+    private CompletableFuture<Void> backToRoom(RoomDelivery delivery, Room room) {
+        return moveAsCopy(delivery, exchange, room.taskClass.name(), room.queue, () -> {
+        });
     }
 
     @Override
@@ -336,11 +351,7 @@ public class WaitingRooms implements Parker, DispatchListener {
         }
     }
 
-    private interface ChannelWork {
-        void run() throws IOException;
-    }
-
-    private void presenceChanged(ChannelWork work) {
+    private void presenceChanged(RoomLink.Step work) {
         try {
             work.run();
         } catch (IOException e) {
@@ -497,7 +508,7 @@ public class WaitingRooms implements Parker, DispatchListener {
                 moved.add(delivery.taskId());
                 // "other" holds many types: one a worker lists by number may have its worker online after all.
                 typeOnline(delivery, room).thenComposeAsync(online -> online
-                        ? requeueAsCopy(delivery, room, "its worker is online")
+                        ? backToRoom(delivery, room)
                         : returnToTasks(delivery), link.executor());
             }
         } catch (IOException e) {
@@ -522,25 +533,10 @@ public class WaitingRooms implements Parker, DispatchListener {
     }
 
     private CompletableFuture<Void> returnToTasks(RoomDelivery delivery) {
-        return link.confirms().publish("", tasksQueue, Copy.of(delivery), delivery.payload())
-                .handleAsync((routed, failure) -> {
-                    if (Boolean.TRUE.equals(routed)) {
-                        returned.increment();
-                        return delivery.ackMoved(tasksQueue);
-                    }
-                    return delivery.putBack("not moved back to " + tasksQueue + ": "
-                            + (failure != null ? failure : "no such queue"));
-                }, link.executor())
-                .thenCompose(settled -> settled)
-                .toCompletableFuture();
+        return moveAsCopy(delivery, "", tasksQueue, tasksQueue, returned::increment);
     }
 
     private Room roomOf(int type) {
-        for (Room room : rooms.values()) {
-            if (!room.taskClass.isOther() && room.taskClass.type() == type) {
-                return room;
-            }
-        }
-        return rooms.get(TaskClass.OTHER);
+        return rooms.get(TaskClass.of(type, namedTypes).name());
     }
 }
