@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private volatile NetServer server;
     private volatile boolean frozen;
+    private volatile boolean cut;
 
     public TcpProxy(String targetHost, int targetPort) {
         this.targetHost = targetHost;
@@ -41,16 +42,22 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Accepts connections and relays them to the target. */
     public TcpProxy start() {
-        server = vertx.createNetServer()
-                .connectHandler(this::relay)
-                .listen(port, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().join();
+        if (server == null) {
+            server = vertx.createNetServer()
+                    .connectHandler(this::relay)
+                    .listen(port, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().join();
+        }
+        cut = false;
         return this;
     }
 
-    /** Drops every relayed connection and refuses new ones, as a broker outage does. */
+    /**
+     * Drops every relayed connection and closes each new one at once, as a broker outage does. The port stays
+     * bound: closed and bound again on restore, it was taken in between by another socket on a busy machine.
+     */
     public void cut() {
-        server.close().toCompletionStage().toCompletableFuture().join();
+        cut = true;
         sockets.forEach(NetSocket::close);
     }
 
@@ -72,6 +79,10 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void relay(NetSocket client) {
+        if (cut) {
+            client.close();
+            return;
+        }
         client.pause();
         vertx.createNetClient().connect(targetPort, targetHost).onComplete(connected -> {
             if (connected.failed()) {
@@ -79,6 +90,11 @@ public final class TcpProxy implements AutoCloseable {
                 return;
             }
             NetSocket upstream = connected.result();
+            if (cut) {
+                upstream.close();
+                client.close();
+                return;
+            }
             sockets.add(client);
             sockets.add(upstream);
             client.handler(data -> {
