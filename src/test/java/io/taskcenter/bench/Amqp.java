@@ -79,6 +79,15 @@ final class Amqp implements AutoCloseable {
         }
     }
 
+    /** Consumers on a queue, or -1 when it does not exist. */
+    long consumerCount(String queue) {
+        try (Channel ch = connection.createChannel()) {
+            return ch.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException | TimeoutException e) {
+            return -1;
+        }
+    }
+
     void purge(String queue) {
         try (Channel ch = connection.createChannel()) {
             ch.queuePurge(queue);

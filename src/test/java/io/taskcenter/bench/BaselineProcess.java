@@ -7,14 +7,19 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The throughput baseline's consumers in a JVM of their own, so that their CPU per message is measured the way
- * the service's is, apart from the producer and the workers in the bench's JVM. The bench drives it over
- * stdin/stdout, one line each way per step:
+ * A throughput baseline in a JVM of its own, so that its CPU per message is measured the way the service's is,
+ * apart from the producer and the workers in the bench's JVM. Two kinds speak the same protocol: plain AMQP
+ * consumers ({@link #plain}, this class's {@code main}) and the SmallRye RabbitMQ connector alone ({@link #connector},
+ * the Quarkus application in {@code bench/connector-baseline}). The bench drives either over stdin/stdout, one line
+ * each way per step:
  * <pre>
  * bench → RUN queue consumers prefetch expected     baseline → READY cpuNanos
  *                                                   baseline → DONE count lastArrivalNanos cpuNanos
@@ -40,11 +45,36 @@ final class BaselineProcess implements AutoCloseable {
         this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
-    static BaselineProcess start(String host, int port, String user, String password) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                BaselineProcess.class.getName(), host, String.valueOf(port), user, password);
+    /** Plain consumers of the RabbitMQ Java client, as many as each run asks for. */
+    static BaselineProcess plain(String host, int port, String user, String password) throws IOException {
+        List<String> command = List.of(java(), "-XX:+UseSerialGC", "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), BaselineProcess.class.getName(), host, String.valueOf(port),
+                user, password);
         return new BaselineProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /**
+     * The connector-only application ({@code jar}), with the service's JVM flags and the given {@code -D}
+     * settings; its one consumer and prefetch are set when it starts, so each run must ask for those.
+     */
+    static BaselineProcess connector(Path jar, List<String> jvmArgs, Map<String, String> settings) throws IOException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (./mvnw -f bench/connector-baseline/pom.xml"
+                    + " package, which ./mvnw -Pbench verify and ./mvnw verify do)");
+        }
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmArgs);
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar.toString()));
+        return new BaselineProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** Starts {@code consumers} on {@code queue}, runs {@code publish} once they are ready, waits for all. */
@@ -71,6 +101,9 @@ final class BaselineProcess implements AutoCloseable {
             String[] parts = line.trim().split(" ");
             if (parts[0].equals(word)) {
                 return parts;
+            }
+            if (parts[0].equals("REFUSED")) {
+                throw new IOException("the baseline process refused the run: " + line);
             }
         }
         throw new IOException("the baseline process ended before it said " + word + " (exit "

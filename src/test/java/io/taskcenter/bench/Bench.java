@@ -63,6 +63,11 @@ public final class Bench {
         final int rabbitPort = integer("bench.rabbit.port", 5672);
         final String rabbitUser = p.getProperty("bench.rabbit.user", "guest");
         final String rabbitPassword = p.getProperty("bench.rabbit.password", "guest");
+        /** The connector-only baseline application, built from {@code bench/connector-baseline}. */
+        final Path connectorApp = Path.of(p.getProperty("bench.connector.app",
+                "bench/connector-baseline/target/quarkus-app/quarkus-run.jar"));
+        /** The connector baseline with the broker's auto-ack, to show what the connector's ack path costs. */
+        final boolean connectorAutoAck = bool("bench.connector.autoAck");
         final List<String> serviceJvm = List.of(p.getProperty("bench.service.jvm",
                 "-Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20").trim().split("\\s+"));
 
@@ -84,6 +89,8 @@ public final class Bench {
         String[] rooms() { return new String[] { queue() + ".wait.1", queue() + ".wait.7", queue() + ".wait.other" }; }
         String baselineExchange() { return prefix + ".baseline"; }
         String baselineQueue() { return prefix + ".baseline"; }
+        /** The connector-only baseline's queue and exchange (it declares them itself, like the service). */
+        String connectorQueue() { return prefix + ".connector"; }
 
         private boolean bool(String key) {
             return Boolean.parseBoolean(p.getProperty(key, "false"));
@@ -109,6 +116,7 @@ public final class Bench {
     ServiceUnderTest service;
     Workers workers;
     BaselineProcess baseline;
+    BaselineProcess connector;
 
     Bench(Sizes sizes) throws Exception {
         this.s = sizes;
@@ -163,7 +171,8 @@ public final class Bench {
             log("=== run " + r + "/" + s.repeat + " ===");
             service = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
             workers = new Workers(service.port);
-            baseline = BaselineProcess.start(s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
+            baseline = BaselineProcess.plain(s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
+            connector = BaselineProcess.connector(s.connectorApp, s.serviceJvm, connectorSettings());
             try {
                 if (r == 1) {
                     String flags = service.jcmd("VM.flags");
@@ -201,6 +210,7 @@ public final class Bench {
                 workers.close();
                 service.close();
                 baseline.close();
+                connector.close();
             }
         }
         env.put("loadavgEnd", loadavg());
@@ -235,6 +245,20 @@ public final class Bench {
         return settings;
     }
 
+    /** The broker, and the connector-only baseline's own queue; its channel settings are the service's. */
+    Map<String, String> connectorSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("rabbitmq-host", s.rabbitHost);
+        settings.put("rabbitmq-port", String.valueOf(s.rabbitPort));
+        settings.put("rabbitmq-username", s.rabbitUser);
+        settings.put("rabbitmq-password", s.rabbitPassword);
+        settings.put("bench.connector.queue", s.connectorQueue());
+        settings.put("bench.connector.exchange", s.connectorQueue());
+        settings.put("mp.messaging.incoming.tasks.max-outstanding-messages", String.valueOf(s.prefetch));
+        settings.put("mp.messaging.incoming.tasks.auto-acknowledgement", String.valueOf(s.connectorAutoAck));
+        return settings;
+    }
+
     /** Worker ids: w1..wN take type 1 (throughput, latency, scale), c1..c1000 type 1 (churn), probe type 7. */
     Path writeWorkerConfig() throws IOException {
         int max = Math.max(s.scaleWorkers, Arrays.stream(s.workerCounts).max().orElse(16));
@@ -252,30 +276,54 @@ public final class Bench {
     }
 
     void cleanUp() {
-        amqp.deleteQueues(s.queue(), s.dlq(), s.baselineQueue());
+        amqp.deleteQueues(s.queue(), s.dlq(), s.baselineQueue(), s.connectorQueue());
         amqp.deleteQueues(s.rooms());
-        amqp.deleteExchanges(s.exchange(), s.dlx(), s.baselineExchange(), s.queue() + ".wait", s.queue() + ".presence");
+        amqp.deleteExchanges(s.exchange(), s.dlx(), s.baselineExchange(), s.connectorQueue(), s.queue() + ".wait",
+                s.queue() + ".presence");
     }
 
-    /** A few thousand tasks through both paths so the JITs of service and bench have compiled the hot code. */
+    /**
+     * Tasks through every path until the service's JIT compilers are quiet, so that no measured run pays for
+     * compiling: rounds of a few thousand tasks each way (at most 6), until a round costs the compiler threads
+     * less than 1 ms of CPU per 1,000 tasks. The first throughput runs paid 12-14 ms per 1,000 for it with one
+     * round (2026-12-02), a quarter of the service's CPU. The baselines get as many rounds.
+     */
     void warmUp() throws Exception {
         int n = s.smoke ? 100 : Math.min(s.tasks / 4, 20_000);
-        log("warm-up: " + n + " tasks each way");
-        serviceThroughput("seed", 4, n, false);
-        serviceThroughput("v1", 4, n, false);
-        baselineThroughput(4, n, false);
+        int rounds = 0;
+        double compiling;
+        do {
+            rounds++;
+            log("warm-up round " + rounds + ": " + n + " tasks each way");
+            long before = compilerTicks();
+            serviceThroughput("seed", 4, n, false);
+            serviceThroughput("v1", 4, n, false);
+            baselineThroughput(4, n, false);
+            connectorThroughput(n, false);
+            compiling = (compilerTicks() - before) * 10.0 * 1000 / (2 * n);
+            log(String.format("warm-up round %d: the service's compiler threads took %.1f ms per 1,000 tasks", rounds,
+                    compiling));
+        } while (!s.smoke && compiling >= 1.0 && rounds < 6);
+        m.put("warmUp.rounds", (double) rounds);
+        m.put("warmUp.lastRoundCompilerMsPer1000", compiling);
+    }
+
+    private long compilerTicks() throws IOException {
+        return service.threadTicks().entrySet().stream().filter(e -> e.getKey().contains("Compiler"))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // (1) Throughput
 
     void throughput() throws Exception {
+        connectorThroughput(s.tasks, true);
         for (int n : s.workerCounts) {
             double base = baselineThroughput(n, s.tasks, true);
             for (String proto : List.of("seed", "v1")) {
                 boolean jfr = s.jfr && runs.size() == 1;
                 if (jfr) {
-                    service.jcmd("JFR.start", "name=bench-" + proto + n, "settings=profile");
+                    service.jcmd("JFR.start", "name=bench-" + proto + n, "settings=" + jfrSettings());
                 }
                 double svc = serviceThroughput(proto, n, s.tasks, true);
                 if (jfr) {
@@ -285,10 +333,31 @@ public final class Bench {
                 }
                 m.put("throughput." + proto + "." + n + ".ratio", svc / base);
                 // Steadier than the rates on a noisy machine: both are CPU per message, measured the same way.
-                m.put("throughput." + proto + "." + n + ".cpuRatio", m.get("throughput." + proto + "." + n
-                        + ".cpuMsPer1000") / m.get("throughput.baseline." + n + ".cpuMsPer1000"));
+                double cpu = m.get("throughput." + proto + "." + n + ".cpuMsPer1000");
+                m.put("throughput." + proto + "." + n + ".cpuRatio", cpu
+                        / m.get("throughput.baseline." + n + ".cpuMsPer1000"));
+                // What the service costs beyond the connector it is built on.
+                m.put("throughput." + proto + "." + n + ".cpuRatioConnector", cpu
+                        / m.get("throughput.connector.cpuMsPer1000"));
             }
         }
+    }
+
+    /**
+     * JFR's "profile" settings with Java method sampling every 1 ms instead of 10: a throughput run lasts seconds,
+     * and at 10 ms its profile had a few hundred samples.
+     */
+    private String jfrSettings() throws IOException {
+        Path file = s.out.resolve("bench.jfc").toAbsolutePath();
+        String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        String sampling = "<setting name=\"period\" control=\"method-sampling-java-interval\">";
+        int at = profile.indexOf(sampling);
+        if (at < 0) {
+            return "profile";
+        }
+        int end = profile.indexOf("</setting>", at);
+        Files.writeString(file, profile.substring(0, at + sampling.length()) + "1 ms" + profile.substring(end));
+        return file.toString();
     }
 
     double serviceThroughput(String proto, int n, int tasks, boolean record) throws Exception {
@@ -296,10 +365,12 @@ public final class Bench {
         List<WebSocket> sockets = connect(proto, n, 1, arrivals);
         awaitOnline(n);
         long acked0 = service.stat("acked");
+        Map<String, Long> threads0 = service.threadTicks();
         long cpu0 = service.cpuTicks();
         long start = publish(s.exchange(), tasks, 1, 0);
         boolean finished = arrivals.awaitAll();
         long cpu1 = service.cpuTicks();
+        Map<String, Long> threads1 = service.threadTicks();
         long elapsed = arrivals.endOr(System.nanoTime()) - start;
         awaitStat("acked", acked0 + tasks, 30);
         long acked = service.stat("acked") - acked0;
@@ -311,6 +382,7 @@ public final class Bench {
             String k = "throughput." + proto + "." + n;
             m.put(k + ".service", rate);
             m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
+            putThreads(m, k + ".cpuMsPer1000.thread.", threads0, threads1, tasks);
             m.put(k + ".missing", (double) (tasks - count));
             m.put(k + ".unacked", (double) (tasks - acked));
             log(String.format("throughput %-4s %2d workers: %,.0f tasks/s, service CPU %.1f ms/1000 tasks%s", proto,
@@ -322,19 +394,48 @@ public final class Bench {
         return rate;
     }
 
+    /** Where a process's CPU went between two readings, by thread kind, in ms per 1,000 tasks (ticks are 10 ms). */
+    private static void putThreads(Map<String, Double> into, String prefix, Map<String, Long> before,
+            Map<String, Long> after, int tasks) {
+        after.forEach((name, t) -> {
+            long used = t - before.getOrDefault(name, 0L);
+            if (used > 0) {
+                into.put(prefix + name, used * 10.0 * 1000 / tasks);
+            }
+        });
+    }
+
     /** The baseline, in its own JVM ({@link BaselineProcess}), so that its CPU per message compares with the service's. */
     double baselineThroughput(int n, int tasks, boolean record) throws Exception {
         amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
-        amqp.purge(s.baselineQueue());
+        return baselineRun(baseline, "throughput.baseline." + n, n + " consumers", s.baselineExchange(),
+                s.baselineQueue(), n, tasks, record);
+    }
+
+    /** The SmallRye RabbitMQ connector alone: one {@code @Incoming} consumer, the service's channel settings. */
+    double connectorThroughput(int tasks, boolean record) throws Exception {
+        // It declares its queue and subscribes once it has started; publish only after that.
+        Awaitility.await("the connector baseline consuming " + s.connectorQueue()).atMost(Duration.ofSeconds(60))
+                .until(() -> amqp.consumerCount(s.connectorQueue()) > 0);
+        return baselineRun(connector, "throughput.connector", "connector", s.connectorQueue(), s.connectorQueue(), 1,
+                tasks, record);
+    }
+
+    private double baselineRun(BaselineProcess process, String key, String label, String exchange, String queue,
+            int consumers, int tasks, boolean record) throws Exception {
+        amqp.purge(queue);
         long[] start = new long[1];
-        BaselineProcess.Run run = baseline.run(s.baselineQueue(), n, s.prefetch, tasks,
-                () -> start[0] = publish(s.baselineExchange(), tasks, 1, 0));
+        Map<String, Long> threads0 = ServiceUnderTest.threadTicks(process.pid());
+        BaselineProcess.Run run = process.run(queue, consumers, s.prefetch, tasks,
+                () -> start[0] = publish(exchange, tasks, 1, 0));
+        Map<String, Long> threads1 = ServiceUnderTest.threadTicks(process.pid());
         double rate = run.count() / ((run.lastArrivalNanos() - start[0]) / 1e9);
         double cpuMsPer1000 = run.cpuNanos() / 1e6 * 1000 / tasks;
         if (record) {
-            m.put("throughput.baseline." + n, rate);
-            m.put("throughput.baseline." + n + ".cpuMsPer1000", cpuMsPer1000);
-            log(String.format("throughput base %2d consumers: %,.0f msgs/s, baseline CPU %.1f ms/1000 msgs", n, rate,
+            m.put(key, rate);
+            m.put(key + ".cpuMsPer1000", cpuMsPer1000);
+            putThreads(m, key + ".cpuMsPer1000.thread.", threads0, threads1, tasks);
+            log(String.format("throughput base %-12s: %,.0f msgs/s, baseline CPU %.1f ms/1000 msgs", label, rate,
                     cpuMsPer1000));
         }
         return rate;
@@ -505,8 +606,20 @@ public final class Bench {
     }
 
     void churn() throws Exception {
+        if (!s.smoke) {
+            // Connecting is a path of its own (upgrade, registry, worker lock, slots), compiled by the JIT while it
+            // runs: without this, the measured run paid about 170 ms of compiler CPU per 1,000 tasks (2026-12-02),
+            // a third of the service's CPU in it. Production connects for days; measure that.
+            int warm = Math.min(s.churnTasks / 5, 10_000);
+            log("churn warm-up: " + warm + " tasks");
+            churn(warm, new LinkedHashMap<>());
+        }
+        churn(s.churnTasks, m);
+    }
+
+    /** One churn run of {@code tasks}, its figures put in {@code into}. */
+    void churn(int tasks, Map<String, Double> into) throws Exception {
         purgeTasks();
-        int tasks = s.churnTasks;
         BitSet done = new BitSet(tasks);
         AtomicLong received = new AtomicLong();
         AtomicLong end = new AtomicLong();
@@ -526,6 +639,7 @@ public final class Bench {
         };
         long dlq0 = Math.max(0, amqp.readyCount(s.dlq()));
         long requeued0 = service.stat("requeued");
+        long forwarded0 = service.stat("forwarded");
         List<WebSocket> stable = connect("v1", 4, 1, sink);
         awaitOnline(4);
         AtomicLong connects = new AtomicLong();
@@ -544,9 +658,14 @@ public final class Bench {
                 }
             });
         });
+        Map<String, Long> threads0 = service.threadTicks();
+        long cpu0 = service.cpuTicks();
         long start = publish(s.exchange(), tasks, 1, 0);
         boolean finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
         long elapsed = (finished ? end.get() : System.nanoTime()) - start;
+        long cpu1 = service.cpuTicks();
+        putThreads(into, "churn.cpuMsPer1000.thread.", threads0, service.threadTicks(), tasks);
+        into.put("churn.cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
         workers.vertx().cancelTimer(timer);
         long churnConnects = connects.get();
         // The last churn workers close after their lifetime; then only the stable ones are online.
@@ -561,18 +680,19 @@ public final class Bench {
         }
         long lost = tasks - unique - dlq;
         double rate = unique / (elapsed / 1e9);
-        m.put("churn.tasks", (double) tasks);
-        m.put("churn.service", rate);
-        m.put("churn.connectsPerSecond", churnConnects / (elapsed / 1e9));
-        m.put("churn.connectFailures", (double) connectFailures.get());
-        m.put("churn.duplicates", (double) (received.get() - unique));
-        m.put("churn.requeued", (double) (service.stat("requeued") - requeued0));
-        m.put("churn.deadLettered", (double) dlq);
-        m.put("churn.lost", (double) lost);
+        into.put("churn.tasks", (double) tasks);
+        into.put("churn.service", rate);
+        into.put("churn.connectsPerSecond", churnConnects / (elapsed / 1e9));
+        into.put("churn.connectFailures", (double) connectFailures.get());
+        into.put("churn.duplicates", (double) (received.get() - unique));
+        into.put("churn.requeued", (double) (service.stat("requeued") - requeued0));
+        into.put("churn.forwarded", (double) (service.stat("forwarded") - forwarded0));
+        into.put("churn.deadLettered", (double) dlq);
+        into.put("churn.lost", (double) lost);
         Double base = m.get("throughput.baseline." + (m.containsKey("throughput.baseline.4") ? 4
                 : s.workerCounts[0]));
         if (base != null) {
-            m.put("churn.ratio", rate / base);
+            into.put("churn.ratio", rate / base);
         }
         log(String.format("churn: %,.0f tasks/s with %.0f connects/s (%d failed), %d unique done, %d duplicate "
                 + "deliveries, %d dead-lettered, %d lost", rate, churnConnects / (elapsed / 1e9),

@@ -44,6 +44,10 @@ class BenchSmokeIT {
             assertThat(m.get(k + ".service")).isPositive();
         }
         assertThat(m.get("throughput.baseline.2")).isPositive();
+        assertThat(m.get("throughput.connector")).as("the connector-only baseline took every message").isPositive();
+        assertThat(m.get("throughput.seed.2.cpuRatioConnector")).isPositive();
+        assertThat(m.keySet()).as("the service's CPU by thread kind").anyMatch(
+                k -> k.startsWith("throughput.v1.2.cpuMsPer1000.thread.vert.x-eventloo"));
         assertThat(m.get("latency.v1.200.p99")).isPositive();
         assertThat(m.get("latency.seed.200.p99")).isPositive();
         assertThat(m.get("scale.online")).isEqualTo(50.0);

@@ -55,19 +55,24 @@ final class Report {
         StringBuilder b = new StringBuilder();
         b.append(String.format("Task Center bench (%s, median of %d run%s)%n", s.smoke ? "smoke" : s.quick ? "quick"
                 : "full", runs, runs == 1 ? "" : "s"));
-        String line = "-".repeat(104) + "\n";
-        // CPU columns: ms of CPU per 1,000 messages, the service's and the baseline consumers' (each in a JVM of its
-        // own), and their ratio, which holds steadier than the rates on a shared machine.
-        String throughputRow = "%-34s %10s %10s %6s %8s %11s %11s %9s%n";
+        String line = "-".repeat(114) + "\n";
+        // CPU columns: ms of CPU per 1,000 messages, the service's and the plain baseline consumers' (each in a JVM
+        // of its own), their ratio, which holds steadier than the rates on a shared machine, and the service's over
+        // the connector-only baseline's (what Task Center's own code adds to the connector it is built on).
+        String throughputRow = "%-34s %10s %10s %6s %8s %11s %11s %9s %9s%n";
         b.append(line).append(String.format(throughputRow, "Throughput (tasks/s, " + s.tasks + " tasks)",
-                "service", "baseline", "ratio", "target", "svc CPU/1k", "base CPU/1k", "CPU ratio")).append(line);
+                "service", "baseline", "ratio", "target", "svc CPU/1k", "base CPU/1k", "CPU ratio", "vs conn."))
+                .append(line);
+        b.append(String.format(throughputRow, "connector alone, 1 consumer", num(m.get("throughput.connector"), 0),
+                "", "", "", num(m.get("throughput.connector.cpuMsPer1000"), 1), "", "", ""));
         for (int n : s.workerCounts) {
             for (String p : List.of("seed", "v1")) {
                 String k = "throughput." + p + "." + n;
                 b.append(String.format(throughputRow, p + ", " + n + " workers", num(m.get(k + ".service"), 0),
                         num(m.get("throughput.baseline." + n), 0), num(m.get(k + ".ratio"), 2),
                         p.equals("seed") ? ">= 0.90" : ">= 0.80", num(m.get(k + ".cpuMsPer1000"), 1),
-                        num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(k + ".cpuRatio"), 2)));
+                        num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(k + ".cpuRatio"), 2),
+                        num(m.get(k + ".cpuRatioConnector"), 2)));
             }
         }
         for (String k : m.keySet().stream().filter(key -> key.startsWith("replicas.v1.") && key.endsWith(".service"))
@@ -77,7 +82,20 @@ final class Report {
             b.append(String.format(throughputRow, "v1, " + n + " workers on 3 replicas", num(m.get(k), 0),
                     num(m.get("throughput.baseline." + n), 0), num(m.get(prefix + ".ratio"), 2), "",
                     num(m.get(prefix + ".cpuMsPer1000"), 1),
-                    num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(prefix + ".cpuRatio"), 2)));
+                    num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(prefix + ".cpuRatio"), 2),
+                    ""));
+        }
+        String connectorThreads = threads(m, "throughput.connector.cpuMsPer1000.thread.");
+        if (!connectorThreads.isEmpty()) {
+            b.append(String.format("  connector alone CPU by thread: %s%n", connectorThreads));
+        }
+        for (int n : s.workerCounts) {
+            for (String p : List.of("seed", "v1")) {
+                String threads = threads(m, "throughput." + p + "." + n + ".cpuMsPer1000.thread.");
+                if (!threads.isEmpty()) {
+                    b.append(String.format("  service CPU by thread, %s %d: %s%n", p, n, threads));
+                }
+            }
         }
         b.append(line).append(String.format("%-34s %14s %14s %14s %14s %9s%n", "Latency publish->worker (ms)",
                 "p50 svc/base", "p99 svc/base", "p99.9 svc/base", "p99 delta", "target")).append(line);
@@ -103,13 +121,24 @@ final class Report {
         b.append(line).append(String.format("Churn (v1, %d tasks, %d connects/s target)%n", s.churnTasks,
                 s.churnPerSecond)).append(line);
         b.append(String.format("  %s tasks/s vs baseline (4 consumers) %s: ratio %s; %s connects/s achieved; "
-                + "lost %s, dead-lettered %s, requeued %s, duplicate deliveries %s%n", num(m.get("churn.service"), 0),
+                + "lost %s, dead-lettered %s, requeued %s, duplicate deliveries %s, through a waiting room %s%n",
+                num(m.get("churn.service"), 0),
                 num(m.get("throughput.baseline.4"), 0), num(m.get("churn.ratio"), 2),
                 num(m.get("churn.connectsPerSecond"), 0), num(m.get("churn.lost"), 0),
                 num(m.get("churn.deadLettered"), 0), num(m.get("churn.requeued"), 0),
-                num(m.get("churn.duplicates"), 0)));
+                num(m.get("churn.duplicates"), 0), num(m.get("churn.forwarded"), 0)));
+        b.append(String.format("  service CPU %s ms per 1,000 tasks; by thread: %s%n", num(m.get("churn.cpuMsPer1000"), 1),
+                threads(m, "churn.cpuMsPer1000.thread.")));
         b.append(line);
         return b.toString();
+    }
+
+    /** The biggest thread kinds under {@code prefix}, "name ms" each, the largest first. */
+    private static String threads(Map<String, Double> m, String prefix) {
+        return m.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(6)
+                .map(e -> e.getKey().substring(prefix.length()) + " " + num(e.getValue(), 1))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String pair(Map<String, Double> m, String k, String base, String suffix) {
