@@ -169,8 +169,17 @@ final class Report {
                 }
             }
         }
+        List<String[]> cpu = new ArrayList<>();
+        cpu.add(new String[] {"connector alone", "throughput.connector.cpuMsPer1000",
+                "throughput.baseline." + s.workerCounts[0] + ".cpuMsPer1000"});
+        for (int n : s.workerCounts) {
+            for (String p : List.of("seed", "v1")) {
+                cpu.add(new String[] {p + " " + n + "w", "throughput." + p + "." + n + ".cpuMsPer1000",
+                        "throughput.baseline." + n + ".cpuMsPer1000"});
+            }
+        }
         int w = 1000;
-        int h = 820;
+        int h = 1160;
         StringBuilder b = new StringBuilder();
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" "
@@ -179,6 +188,7 @@ final class Report {
                 + "baseline (grey), medians</text>\n");
         panel(b, "Throughput, tasks/s", tp, m, 40, 330, w, false);
         panel(b, "Latency publish → worker, ms (log scale)", lat, m, 420, 380, w, true);
+        panel(b, "CPU per 1,000 tasks, ms (the connector-only baseline first)", cpu, m, 810, 330, w, false);
         b.append("</svg>\n");
         return b.toString();
     }
