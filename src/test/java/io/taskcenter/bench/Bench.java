@@ -231,10 +231,7 @@ public final class Bench {
         settings.put(p + "dead-letter-routing-key", s.queue());
         settings.put(p + "dead-letter-queue-name", s.dlq());
         settings.put(p + "max-outstanding-messages", String.valueOf(s.prefetch));
-        settings.put("rabbitmq-host", s.rabbitHost);
-        settings.put("rabbitmq-port", String.valueOf(s.rabbitPort));
-        settings.put("rabbitmq-username", s.rabbitUser);
-        settings.put("rabbitmq-password", s.rabbitPassword);
+        settings.putAll(brokerSettings());
         settings.put("quarkus.config.locations", workersFile.toAbsolutePath().toUri().toString());
         settings.put("taskcenter.shutdown.drain-timeout", "2s");
         // The bench measures dispatch, not the upgrade's authentication or the per-address connection limits:
@@ -245,13 +242,15 @@ public final class Bench {
         return settings;
     }
 
+    /** The broker both Quarkus applications connect to, in the standard {@code rabbitmq-*} keys. */
+    Map<String, String> brokerSettings() {
+        return Map.of("rabbitmq-host", s.rabbitHost, "rabbitmq-port", String.valueOf(s.rabbitPort),
+                "rabbitmq-username", s.rabbitUser, "rabbitmq-password", s.rabbitPassword);
+    }
+
     /** The broker, and the connector-only baseline's own queue; its channel settings are the service's. */
     Map<String, String> connectorSettings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("rabbitmq-host", s.rabbitHost);
-        settings.put("rabbitmq-port", String.valueOf(s.rabbitPort));
-        settings.put("rabbitmq-username", s.rabbitUser);
-        settings.put("rabbitmq-password", s.rabbitPassword);
+        Map<String, String> settings = new LinkedHashMap<>(brokerSettings());
         settings.put("bench.connector.queue", s.connectorQueue());
         settings.put("bench.connector.exchange", s.connectorQueue());
         settings.put("mp.messaging.incoming.tasks.max-outstanding-messages", String.valueOf(s.prefetch));
@@ -704,7 +703,6 @@ public final class Bench {
         log(String.format("churn: %,.0f tasks/s with %.0f connects/s (%d failed), %d unique done, %d duplicate "
                 + "deliveries, %d dead-lettered, %d lost", rate, churnConnects / (elapsed / 1e9),
                 connectFailures.get(), unique, received.get() - unique, dlq, lost));
-        amqp.purge(s.dlq());
     }
 
     /**

@@ -158,7 +158,11 @@ final class ServiceUnderTest implements AutoCloseable {
 
     /** utime + stime of the service process, in clock ticks (USER_HZ, 100 on Linux). */
     long cpuTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+        return ticksOf(Files.readString(Path.of("/proc", String.valueOf(pid()), "stat")));
+    }
+
+    /** utime + stime from a {@code /proc} stat line, of a process or of one of its threads. */
+    private static long ticksOf(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // after "pid (comm) ": state is field 3, utime field 14, stime field 15
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -214,8 +218,7 @@ final class ServiceUnderTest implements AutoCloseable {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    ticks.merge(name, ticksOf(stat), Long::sum);
                 } catch (IOException ended) {
                     // the thread ended while we listed them
                 }
