@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import io.taskcenter.dispatch.Assignment;
@@ -17,7 +17,7 @@ import io.taskcenter.dispatch.Effect;
  * The last things the dispatcher did (a task sent, done or failed, a worker joined or left), kept for the open
  * dashboards to show tasks moving. Only recorded while a page watches, so without one dispatch pays nothing.
  */
-@ApplicationScoped
+@Singleton
 public class RecentEvents implements DispatchListener {
 
     /** What the live view shows of one event. */

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -18,7 +18,7 @@ import io.taskcenter.task.Task;
  * outside it (writes to sockets, settlements, closes, listener calls), and feeds the outcome of each write back
  * in. It also keeps the drain: a future that completes once no task is held or being settled.
  */
-@ApplicationScoped
+@Singleton
 public class Dispatcher {
 
     private final DispatchCore core;

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 
 import io.quarkus.websockets.next.CloseReason;
@@ -19,7 +19,7 @@ import io.taskcenter.task.TaskTypes;
  * configuration and its token, then the capacity and task types it asks for. A seed worker asks for no types
  * (it takes what it is allowed) and gets the configured seed capacity.
  */
-@ApplicationScoped
+@Singleton
 class Admission {
 
     static final int MAX_ID_LENGTH = 128;

@@ -2,7 +2,7 @@ package io.taskcenter.endpoint;
 
 import java.time.Instant;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.logging.Log;
 import io.taskcenter.dispatch.Dispatcher;
@@ -14,7 +14,7 @@ import io.vertx.core.Vertx;
  * Turns a connection that introduced itself into an online worker, or refuses it, for both protocols; every
  * refusal is logged here, once, at the same level.
  */
-@ApplicationScoped
+@Singleton
 class Arrivals {
 
     private final Admission admission;

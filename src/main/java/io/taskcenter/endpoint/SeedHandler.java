@@ -1,6 +1,6 @@
 package io.taskcenter.endpoint;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -9,7 +9,7 @@ import io.taskcenter.dispatch.Protocol;
 /**
  * The seed text protocol: the first text frame is the worker id; anything after it is ignored.
  */
-@ApplicationScoped
+@Singleton
 class SeedHandler {
 
     private final Arrivals arrivals;

@@ -2,7 +2,7 @@ package io.taskcenter.endpoint;
 
 import java.time.Instant;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,7 +14,7 @@ import io.taskcenter.protocol.v1.ServiceFrames;
 /**
  * Encodes a task for its worker's protocol: the seed's text frame, or a v1 {@code task} frame.
  */
-@ApplicationScoped
+@Singleton
 class TaskFrames {
 
     private final ServiceFrames v1;

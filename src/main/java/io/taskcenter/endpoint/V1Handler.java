@@ -2,7 +2,7 @@ package io.taskcenter.endpoint;
 
 import java.time.Duration;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -23,7 +23,7 @@ import io.taskcenter.protocol.v1.WorkerFrames;
  * then {@code done}, {@code failed} and {@code progress} reports, each about a task the worker holds.
  * A frame the service cannot act on after the {@code hello} gets an {@code error} frame; the socket stays open.
  */
-@ApplicationScoped
+@Singleton
 class V1Handler {
 
     private final Arrivals arrivals;

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
 
@@ -24,7 +24,7 @@ import io.vertx.rabbitmq.RabbitMQOptions;
  * callback, so this hooks the client's metrics collector, which sees every consume and every close, before any
  * delivery of the new consumer arrives.
  */
-@ApplicationScoped
+@Singleton
 public class LiveConsumers extends NoOpMetricsCollector implements ClientCustomizer<RabbitMQOptions> {
 
     private final Map<Channel, Set<String>> tagsByChannel = new ConcurrentHashMap<>();

@@ -25,6 +25,8 @@ import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
  * The returned {@code Uni} always completes, within {@link #CONFIRM_TIMEOUT}: a reply that could not be
  * published is logged, and the task is settled anyway, since its work is done (replies are at most once).
  */
+// Normal-scoped, not @Singleton: its emitter can be injected only once the channels are wired, after the
+// @Incoming bean that settles through it exists.
 @ApplicationScoped
 public class ReplyPublisher {
 
@@ -43,8 +45,14 @@ public class ReplyPublisher {
         this.mapper = mapper;
     }
 
-    /** Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply. */
+    /**
+     * Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply; nothing is built for
+     * one that did not.
+     */
     public Uni<Void> done(Delivery delivery, JsonNode result) {
+        if (delivery.replyTo().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         ObjectNode reply = reply(delivery, "done");
         reply.set("result", result);
         return send(delivery, reply);
@@ -52,6 +60,9 @@ public class ReplyPublisher {
 
     /** Replies {@code {"taskId":…,"status":"failed","error":…,"attempt":…}}, if the task asked for a reply. */
     public Uni<Void> failed(Delivery delivery, String error) {
+        if (delivery.replyTo().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         ObjectNode reply = reply(delivery, "failed").put("error", error).put("attempt", delivery.attempt());
         return send(delivery, reply);
     }
@@ -61,9 +72,6 @@ public class ReplyPublisher {
     }
 
     private Uni<Void> send(Delivery delivery, ObjectNode reply) {
-        if (delivery.replyTo().isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
         String replyTo = delivery.replyTo().get();
         OutgoingRabbitMQMetadata.Builder metadata = OutgoingRabbitMQMetadata.builder()
                 .withRoutingKey(replyTo)

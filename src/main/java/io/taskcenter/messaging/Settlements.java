@@ -2,7 +2,7 @@ package io.taskcenter.messaging;
 
 import java.util.concurrent.CompletionStage;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.logging.Log;
 import io.taskcenter.config.TaskCenterConfig;
@@ -16,7 +16,7 @@ import io.taskcenter.dispatch.Verdict;
  * dead-letter on redelivery" for tasks no worker took. Replies go out before the settlement, so that a producer
  * waiting on one hears of the outcome even if the service stops right after.
  */
-@ApplicationScoped
+@Singleton
 public class Settlements implements Settler {
 
     private final ReplyPublisher replies;

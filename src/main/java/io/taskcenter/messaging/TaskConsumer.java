@@ -3,7 +3,7 @@ package io.taskcenter.messaging;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -27,7 +27,7 @@ import io.taskcenter.task.TaskParser;
  * publish fails).</li>
  * </ul>
  */
-@ApplicationScoped
+@Singleton
 public class TaskConsumer {
 
     /** The incoming channel; its settings live under {@code mp.messaging.incoming.tasks}. */
@@ -70,7 +70,10 @@ public class TaskConsumer {
             settlements.invalid(delivery, e.getMessage());
             return NEXT;
         }
-        Log.debugf("[%s] received %s, attempt %d", delivery, task.name(), delivery.attempt());
+        if (Log.isDebugEnabled()) {
+            // Guarded: the attempt is read from the headers, per task, even when DEBUG is off.
+            Log.debugf("[%s] received %s, attempt %d", delivery, task.name(), delivery.attempt());
+        }
         dispatcher.submit(delivery, task);
         return NEXT;
     }

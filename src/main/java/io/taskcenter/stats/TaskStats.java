@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +27,7 @@ import io.taskcenter.registry.WorkerPolicy;
  */
 // Created at startup, not on first use, so that its meters show zeros from the first scrape.
 @Startup
-@ApplicationScoped
+@Singleton
 public class TaskStats implements DispatchListener, SettlementListener {
 
     static final String DISPATCHED = "taskcenter.tasks.dispatched";

@@ -7,7 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * to be JSON and skipped, and reaches v1 workers as the bytes the producer published. A tree would have changed
  * them (a number beyond a double's precision rounded, a repeated key dropped), and cost a tree per task.
  */
-@ApplicationScoped
+@Singleton
 public class TaskParser {
 
     static final String NAME = "TaskName";
