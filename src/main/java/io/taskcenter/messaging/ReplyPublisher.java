@@ -1,6 +1,8 @@
 package io.taskcenter.messaging;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,40 +47,33 @@ public class ReplyPublisher {
         this.mapper = mapper;
     }
 
-    /**
-     * Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply; nothing is built for
-     * one that did not.
-     */
+    /** Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply. */
     public Uni<Void> done(Delivery delivery, JsonNode result) {
-        if (delivery.replyTo().isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        ObjectNode reply = reply(delivery, "done");
-        reply.set("result", result);
-        return send(delivery, reply);
+        return send(delivery, () -> reply(delivery, "done").set("result", result));
     }
 
     /** Replies {@code {"taskId":…,"status":"failed","error":…,"attempt":…}}, if the task asked for a reply. */
     public Uni<Void> failed(Delivery delivery, String error) {
-        if (delivery.replyTo().isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        ObjectNode reply = reply(delivery, "failed").put("error", error).put("attempt", delivery.attempt());
-        return send(delivery, reply);
+        return send(delivery, () -> reply(delivery, "failed").put("error", error).put("attempt", delivery.attempt()));
     }
 
     private ObjectNode reply(Delivery delivery, String status) {
         return mapper.createObjectNode().put("taskId", delivery.taskId()).put("status", status);
     }
 
-    private Uni<Void> send(Delivery delivery, ObjectNode reply) {
-        String replyTo = delivery.replyTo().get();
+    /** Builds the reply only for a task that asked for one: most do not. */
+    private Uni<Void> send(Delivery delivery, Supplier<ObjectNode> reply) {
+        Optional<String> asked = delivery.replyTo();
+        if (asked.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String replyTo = asked.get();
         OutgoingRabbitMQMetadata.Builder metadata = OutgoingRabbitMQMetadata.builder()
                 .withRoutingKey(replyTo)
                 .withContentType("application/json")
                 .withDeliveryMode(2);
         delivery.correlationId().ifPresent(metadata::withCorrelationId);
-        return replies.sendMessage(Message.of(reply.toString(), Metadata.of(metadata.build())))
+        return replies.sendMessage(Message.of(reply.get().toString(), Metadata.of(metadata.build())))
                 // A confirm lost with its connection never arrives; the task must be settled all the same.
                 .ifNoItem().after(CONFIRM_TIMEOUT).fail()
                 .onFailure().invoke(failure -> Log.errorf("[%s] reply to %s could not be published: %s",
