@@ -129,19 +129,27 @@ final class BaselineProcess implements AutoCloseable {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Amqp amqp = new Amqp(args[0], Integer.parseInt(args[1]), args[2], args[3]);
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            // A run's consumers stay open until the next command, so that the bench can read their threads' use
+            // from /proc after DONE.
+            Amqp.BaselineConsumers consumers = null;
             for (String line = commands.readLine(); line != null && !line.equals("QUIT"); line = commands.readLine()) {
+                if (consumers != null) {
+                    consumers.close();
+                }
                 String[] run = line.split(" ");
                 long expected = Long.parseLong(run[4]);
                 Bench.Arrivals arrivals = new Bench.Arrivals(expected);
-                try (var consumers = new Amqp.BaselineConsumers(amqp, run[1], Integer.parseInt(run[2]),
-                        Integer.parseInt(run[3]), arrivals)) {
-                    report.println("READY " + os.getProcessCpuTime());
-                    report.flush();
-                    arrivals.awaitAll();
-                    long cpu = os.getProcessCpuTime();
-                    report.println("DONE " + arrivals.count() + " " + arrivals.endOr(System.nanoTime()) + " " + cpu);
-                    report.flush();
-                }
+                consumers = new Amqp.BaselineConsumers(amqp, run[1], Integer.parseInt(run[2]),
+                        Integer.parseInt(run[3]), arrivals);
+                report.println("READY " + os.getProcessCpuTime());
+                report.flush();
+                arrivals.awaitAll();
+                long cpu = os.getProcessCpuTime();
+                report.println("DONE " + arrivals.count() + " " + arrivals.endOr(System.nanoTime()) + " " + cpu);
+                report.flush();
+            }
+            if (consumers != null) {
+                consumers.close();
             }
         }
     }

@@ -128,7 +128,8 @@ public final class Bench {
         // another build while a long run is going, and a class first needed at the end would then be missing.
         for (Class<?> c : List.of(Report.class, HotSpots.class, LatencySink.class, Result.class, Amqp.Publisher.class,
                 Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class,
-                BaselineProcess.class, BaselineProcess.Run.class)) {
+                BaselineProcess.class, BaselineProcess.Run.class, ThreadUse.class, ThreadUse.Thread.class,
+                io.taskcenter.support.ServiceProcess.class, io.taskcenter.support.Sockets.class)) {
             Class.forName(c.getName(), true, Bench.class.getClassLoader());
         }
         Result result = run(new Sizes());
@@ -170,14 +171,14 @@ public final class Bench {
             runs.add(m);
             log("=== run " + r + "/" + s.repeat + " ===");
             service = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
-            workers = new Workers(service.port);
+            workers = new Workers(service.port());
             baseline = BaselineProcess.plain(s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
             connector = BaselineProcess.connector(s.connectorApp, s.serviceJvm, connectorSettings());
             try {
                 if (r == 1) {
                     String flags = service.jcmd("VM.flags");
                     env.put("serviceVmFlags", flags.substring(flags.indexOf('\n') + 1).trim());
-                    env.put("serviceCommand", String.join(" ", service.command));
+                    env.put("serviceCommand", String.join(" ", service.command()));
                 }
                 warmUp();
                 if (s.scenarios.contains("throughput")) {
@@ -198,7 +199,7 @@ public final class Bench {
                     workers.close();
                     service.close();
                     service = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
-                    workers = new Workers(service.port);
+                    workers = new Workers(service.port());
                     scale();
                 }
             } catch (Exception e) {
@@ -294,12 +295,12 @@ public final class Bench {
         do {
             rounds++;
             log("warm-up round " + rounds + ": " + n + " tasks each way");
-            long before = compilerTicks();
+            Map<Long, ThreadUse.Thread> before = service.threads();
             serviceThroughput("seed", 4, n, false);
             serviceThroughput("v1", 4, n, false);
             baselineThroughput(4, n, false);
             connectorThroughput(n, false);
-            compiling = (compilerTicks() - before) * 10.0 * 1000 / (2 * n);
+            compiling = compilerTicks(before) * 10.0 * 1000 / (2 * n);
             log(String.format("warm-up round %d: the service's compiler threads took %.1f ms per 1,000 tasks", rounds,
                     compiling));
         } while (!s.smoke && compiling >= 1.0 && rounds < 6);
@@ -307,9 +308,10 @@ public final class Bench {
         m.put("warmUp.lastRoundCompilerMsPer1000", compiling);
     }
 
-    private long compilerTicks() throws IOException {
-        return service.threadTicks().entrySet().stream().filter(e -> e.getKey().contains("Compiler"))
-                .mapToLong(Map.Entry::getValue).sum();
+    /** CPU ticks of the service's JIT compiler threads since {@code before}. */
+    private long compilerTicks(Map<Long, ThreadUse.Thread> before) throws IOException {
+        return ThreadUse.between(before, service.threads()).entrySet().stream()
+                .filter(e -> e.getKey().contains("Compiler")).mapToLong(e -> e.getValue().ticks()).sum();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -364,12 +366,12 @@ public final class Bench {
         List<WebSocket> sockets = connect(proto, n, 1, arrivals);
         awaitOnline(n);
         long acked0 = service.stat("acked");
-        Map<String, Long> threads0 = service.threadTicks();
+        Map<Long, ThreadUse.Thread> threads0 = service.threads();
         long cpu0 = service.cpuTicks();
         long start = publish(s.exchange(), tasks, 1, 0);
         boolean finished = arrivals.awaitAll();
         long cpu1 = service.cpuTicks();
-        Map<String, Long> threads1 = service.threadTicks();
+        Map<Long, ThreadUse.Thread> threads1 = service.threads();
         long elapsed = arrivals.endOr(System.nanoTime()) - start;
         awaitStat("acked", acked0 + tasks, 30);
         long acked = service.stat("acked") - acked0;
@@ -381,7 +383,7 @@ public final class Bench {
             String k = "throughput." + proto + "." + n;
             m.put(k + ".service", rate);
             m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
-            putThreads(m, k + ".cpuMsPer1000.thread.", threads0, threads1, tasks);
+            putThreads(m, k, threads0, threads1, tasks);
             m.put(k + ".missing", (double) (tasks - count));
             m.put(k + ".unacked", (double) (tasks - acked));
             log(String.format("throughput %-4s %2d workers: %,.0f tasks/s, service CPU %.1f ms/1000 tasks%s", proto,
@@ -393,15 +395,31 @@ public final class Bench {
         return rate;
     }
 
-    /** Where a process's CPU went between two readings, by thread kind, in ms per 1,000 tasks (ticks are 10 ms). */
-    private static void putThreads(Map<String, Double> into, String prefix, Map<String, Long> before,
-            Map<String, Long> after, int tasks) {
-        after.forEach((name, t) -> {
-            long used = t - before.getOrDefault(name, 0L);
-            if (used > 0) {
-                into.put(prefix + name, used * 10.0 * 1000 / tasks);
+    /**
+     * Where a process's CPU went between two readings, by thread kind: under {@code key}, CPU ms per 1,000 tasks
+     * ({@code .cpuMsPer1000.thread.<kind>}), the kernel's share of it ({@code .systemShare}, also by thread) and
+     * context switches, read and write system calls per task ({@code .perTask.switches|reads|writes}, also by
+     * thread): how much of the cost is system calls and wake-ups rather than our code.
+     */
+    private static void putThreads(Map<String, Double> into, String key, Map<Long, ThreadUse.Thread> before,
+            Map<Long, ThreadUse.Thread> after, int tasks) {
+        Map<String, ThreadUse> used = ThreadUse.between(before, after);
+        used.forEach((kind, use) -> {
+            if (use.ticks() > 0) {
+                into.put(key + ".cpuMsPer1000.thread." + kind, use.cpuMs() * 1000 / tasks);
+                into.put(key + ".systemShare.thread." + kind, use.systemShare());
             }
+            putPerTask(into, key + ".perTask.thread." + kind, use, tasks);
         });
+        ThreadUse total = ThreadUse.total(used);
+        into.put(key + ".systemShare", total.systemShare());
+        putPerTask(into, key + ".perTask", total, tasks);
+    }
+
+    private static void putPerTask(Map<String, Double> into, String key, ThreadUse use, int tasks) {
+        into.put(key + ".switches", (double) use.switches() / tasks);
+        into.put(key + ".reads", (double) use.reads() / tasks);
+        into.put(key + ".writes", (double) use.writes() / tasks);
     }
 
     /** The baseline, in its own JVM ({@link BaselineProcess}), so that its CPU per message compares with the service's. */
@@ -424,16 +442,16 @@ public final class Bench {
             int consumers, int tasks, boolean record) throws Exception {
         amqp.purge(queue);
         long[] start = new long[1];
-        Map<String, Long> threads0 = ServiceUnderTest.threadTicks(process.pid());
+        Map<Long, ThreadUse.Thread> threads0 = ThreadUse.read(process.pid());
         BaselineProcess.Run run = process.run(queue, consumers, s.prefetch, tasks,
                 () -> start[0] = publish(exchange, tasks, 1, 0));
-        Map<String, Long> threads1 = ServiceUnderTest.threadTicks(process.pid());
+        Map<Long, ThreadUse.Thread> threads1 = ThreadUse.read(process.pid());
         double rate = run.count() / ((run.lastArrivalNanos() - start[0]) / 1e9);
         double cpuMsPer1000 = run.cpuNanos() / 1e6 * 1000 / tasks;
         if (record) {
             m.put(key, rate);
             m.put(key + ".cpuMsPer1000", cpuMsPer1000);
-            putThreads(m, key + ".cpuMsPer1000.thread.", threads0, threads1, tasks);
+            putThreads(m, key, threads0, threads1, tasks);
             log(String.format("throughput base %-12s: %,.0f msgs/s, baseline CPU %.1f ms/1000 msgs", label, rate,
                     cpuMsPer1000));
         }
@@ -657,13 +675,13 @@ public final class Bench {
                 }
             });
         });
-        Map<String, Long> threads0 = service.threadTicks();
+        Map<Long, ThreadUse.Thread> threads0 = service.threads();
         long cpu0 = service.cpuTicks();
         long start = publish(s.exchange(), tasks, 1, 0);
         boolean finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
         long elapsed = (finished ? end.get() : System.nanoTime()) - start;
         long cpu1 = service.cpuTicks();
-        putThreads(into, "churn.cpuMsPer1000.thread.", threads0, service.threadTicks(), tasks);
+        putThreads(into, "churn", threads0, service.threads(), tasks);
         into.put("churn.cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
         workers.vertx().cancelTimer(timer);
         long churnConnects = connects.get();
@@ -722,7 +740,7 @@ public final class Bench {
             for (int i = 0; i < 2; i++) {
                 ServiceUnderTest more = ServiceUnderTest.start(jar, s.serviceJvm, serviceSettings(workersFile));
                 replicas.add(more);
-                clients.add(new Workers(more.port));
+                clients.add(new Workers(more.port()));
             }
             // The two new replicas are cold: a warm-up through all three first, so their JIT is not what is measured.
             int warmUp = s.smoke ? 100 : Math.min(s.tasks / 4, 20_000);

@@ -9,6 +9,8 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
+import io.taskcenter.support.ServiceProcess;
+
 /**
  * Keeps the benchmark harness from rotting: every scenario of {@link Bench} at a few hundred tasks, against the
  * packaged jar (so it runs with the integration tests, after {@code package}) and the real broker, in about
@@ -19,7 +21,7 @@ class BenchSmokeIT {
 
     @Test
     void everyScenarioRunsAndCountsEveryTask() throws Exception {
-        assumeTrue(Files.exists(ServiceUnderTest.JAR), "needs the packaged jar: run with ./mvnw verify");
+        assumeTrue(Files.exists(ServiceProcess.JAR), "needs the packaged jar: run with ./mvnw verify");
         Properties p = new Properties();
         p.setProperty("bench.smoke", "true");
         p.setProperty("bench.prefix", "benchsmoke");

@@ -85,13 +85,17 @@ final class Report {
                     num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(prefix + ".cpuRatio"), 2),
                     ""));
         }
-        String connectorThreads = threads(m, "throughput.connector.cpuMsPer1000.thread.");
+        String connectorThreads = threads(m, "throughput.connector");
         if (!connectorThreads.isEmpty()) {
             b.append(String.format("  connector alone CPU by thread: %s%n", connectorThreads));
         }
         for (int n : s.workerCounts) {
+            String baselineThreads = threads(m, "throughput.baseline." + n);
+            if (!baselineThreads.isEmpty()) {
+                b.append(String.format("  baseline CPU by thread, %d consumers: %s%n", n, baselineThreads));
+            }
             for (String p : List.of("seed", "v1")) {
-                String threads = threads(m, "throughput." + p + "." + n + ".cpuMsPer1000.thread.");
+                String threads = threads(m, "throughput." + p + "." + n);
                 if (!threads.isEmpty()) {
                     b.append(String.format("  service CPU by thread, %s %d: %s%n", p, n, threads));
                 }
@@ -128,17 +132,32 @@ final class Report {
                 num(m.get("churn.deadLettered"), 0), num(m.get("churn.requeued"), 0),
                 num(m.get("churn.duplicates"), 0), num(m.get("churn.forwarded"), 0)));
         b.append(String.format("  service CPU %s ms per 1,000 tasks; by thread: %s%n", num(m.get("churn.cpuMsPer1000"), 1),
-                threads(m, "churn.cpuMsPer1000.thread.")));
+                threads(m, "churn")));
         b.append(line);
         return b.toString();
     }
 
-    /** The biggest thread kinds under {@code prefix}, "name ms" each, the largest first. */
-    private static String threads(Map<String, Double> m, String prefix) {
-        return m.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+    /**
+     * The kernel's share of a run's CPU and its system calls per task, then its biggest thread kinds, "name ms per
+     * 1,000 tasks (kernel share, context switches / reads / writes per task)" each, the largest first.
+     */
+    private static String threads(Map<String, Double> m, String key) {
+        String prefix = key + ".cpuMsPer1000.thread.";
+        String kinds = m.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .sorted((x, y) -> Double.compare(y.getValue(), x.getValue())).limit(6)
-                .map(e -> e.getKey().substring(prefix.length()) + " " + num(e.getValue(), 1))
+                .map(e -> {
+                    String kind = e.getKey().substring(prefix.length());
+                    return kind + " " + num(e.getValue(), 1) + " (" + calls(m, key, ".thread." + kind) + ")";
+                })
                 .collect(java.util.stream.Collectors.joining(", "));
+        return kinds.isEmpty() ? "" : "all (" + calls(m, key, "") + "); " + kinds;
+    }
+
+    private static String calls(Map<String, Double> m, String key, String thread) {
+        Double share = m.get(key + ".systemShare" + thread);
+        String perTask = key + ".perTask" + thread;
+        return "kernel " + (share == null ? "-" : num(share * 100, 0) + "%") + ", " + num(m.get(perTask + ".switches"), 2)
+                + " cs/" + num(m.get(perTask + ".reads"), 2) + " rd/" + num(m.get(perTask + ".writes"), 2) + " wr";
     }
 
     private static String pair(Map<String, Double> m, String k, String base, String suffix) {

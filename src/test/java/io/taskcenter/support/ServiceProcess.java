@@ -14,10 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -25,19 +26,24 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) running in a process of its own, as it runs
- * in production, so a test can send it a real SIGTERM.
+ * in production, so a test can send it a real SIGTERM and the bench can measure it apart from its load.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** Output lines kept: enough for any test's assertions, bounded for a bench's service that runs for an hour. */
+    private static final int OUTPUT_LINES = 5_000;
 
     private final Process process;
     private final int port;
-    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final List<String> command;
+    private final Deque<String> output = new ArrayDeque<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServiceProcess(Process process, int port) {
+    private ServiceProcess(Process process, int port, List<String> command) {
         this.process = process;
         this.port = port;
+        this.command = List.copyOf(command);
         Thread reader = new Thread(this::readOutput, "service-output");
         reader.setDaemon(true);
         reader.start();
@@ -52,7 +58,21 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Waits until the service says it is ready, as a Kubernetes readiness probe asks. */
     public void awaitReady() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> status("/q/health/ready") == 200);
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    /** Waits up to {@code timeout} until the service is ready; fails at once, with its output, if it exits. */
+    public void awaitReady(Duration timeout) {
+        try {
+            await().pollInterval(Duration.ofMillis(200)).atMost(timeout)
+                    .until(() -> !process.isAlive() || status("/q/health/ready") == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("The service was not ready within " + timeout + "; " + tail(), e);
+        }
+        if (!process.isAlive()) {
+            throw new AssertionError("The service exited with " + process.exitValue() + " before it was ready; "
+                    + tail());
+        }
     }
 
     public boolean isAlive() {
@@ -61,20 +81,38 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar with {@code settings} as system properties, without waiting for anything. */
     public static ServiceProcess launch(Map<String, String> settings) {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run this test with ./mvnw verify");
+        return launch(JAR, List.of(), settings);
+    }
+
+    /**
+     * Starts {@code jar} (the packaged service, or a copy of it) on a free port, with {@code jvmArgs} and
+     * {@code settings} as system properties, without waiting for anything.
+     */
+    public static ServiceProcess launch(Path jar, List<String> jvmArgs, Map<String, String> settings) {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it with ./mvnw package (./mvnw verify does)");
         }
         int port = Sockets.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-Dquarkus.http.port=" + port);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         try {
-            return new ServiceProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), port);
+            return new ServiceProcess(new ProcessBuilder(command).redirectErrorStream(true).start(), port, command);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The command line it was started with. */
+    public List<String> command() {
+        return command;
     }
 
     /** The exit code, once {@link #awaitExit} has seen the process end. */
@@ -127,31 +165,58 @@ public final class ServiceProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Waits until the service has logged a line containing {@code text}. */
-    public void awaitLog(String text, Duration timeout) {
-        try {
-            await().atMost(timeout).until(() -> output.stream().anyMatch(line -> line.contains(text)));
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("The service (alive: " + process.isAlive() + ") did not log '" + text + "' within " + timeout
-                    + "; its last lines:\n" + String.join("\n", output.subList(Math.max(0, output.size() - 40),
-                            output.size())), e);
+    /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
+    public void stop(Duration grace) throws InterruptedException {
+        terminate();
+        if (!awaitExit(grace)) {
+            close();
         }
     }
 
-    public List<String> output() {
-        return output;
+    /** Waits until the service has logged a line containing {@code text}. */
+    public void awaitLog(String text, Duration timeout) {
+        try {
+            await().atMost(timeout).until(() -> output().stream().anyMatch(line -> line.contains(text)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("The service (alive: " + process.isAlive() + ") did not log '" + text
+                    + "' within " + timeout + "; " + tail(), e);
+        }
     }
 
-    private int status(String path) {
+    /** What it printed so far (its last {@value #OUTPUT_LINES} lines). */
+    public List<String> output() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+
+    /** "its last lines:" and the last 40 of them, for a failure message. */
+    public String tail() {
+        List<String> lines = output();
+        return "its last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** The status of {@code GET path}, or -1 when the service does not answer. */
+    public int status(String path) {
+        HttpResponse<Void> response = get(path, HttpResponse.BodyHandlers.discarding());
+        return response == null ? -1 : response.statusCode();
+    }
+
+    /** The body of {@code GET path}, or "" when the service does not answer. */
+    public String get(String path) {
+        HttpResponse<String> response = get(path, HttpResponse.BodyHandlers.ofString());
+        return response == null ? "" : response.body();
+    }
+
+    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> body) {
         try {
-            return HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), body);
         } catch (IOException e) {
-            return -1;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return null;
         }
     }
 
@@ -159,10 +224,19 @@ public final class ServiceProcess implements AutoCloseable {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                output.add(line);
+                keep(line);
             }
         } catch (IOException e) {
-            output.add("(output ended: " + e + ")");
+            keep("(output ended: " + e + ")");
+        }
+    }
+
+    private void keep(String line) {
+        synchronized (output) {
+            output.addLast(line);
+            if (output.size() > OUTPUT_LINES) {
+                output.removeFirst();
+            }
         }
     }
 
