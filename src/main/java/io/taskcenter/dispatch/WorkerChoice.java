@@ -22,11 +22,19 @@ final class WorkerChoice {
         Seat best = null;
         double bestRank = Double.MAX_VALUE;
         for (Seat candidate : eligible) {
-            if (!candidate.hasFreeSlot() || candidate.holds(taskId)) {
+            if (!candidate.hasFreeSlot()) {
+                continue;
+            }
+            double load = candidate.load();
+            if (best != null && (load > bestRank || (load == bestRank && candidate.lastAssigned >= best.lastAssigned))) {
+                // It cannot win even before the look-ups below, which cost a hash of the id each, per candidate.
+                continue;
+            }
+            if (candidate.holds(taskId)) {
                 continue;
             }
             // Past any load: a worker this task expired on ranks behind every other.
-            double rank = candidate.load() + (candidate.expiredRecently(taskId) ? 1 : 0);
+            double rank = load + (candidate.expiredRecently(taskId) ? 1 : 0);
             if (best == null || rank < bestRank || (rank == bestRank && candidate.lastAssigned < best.lastAssigned)) {
                 best = candidate;
                 bestRank = rank;

@@ -1,5 +1,6 @@
 package io.taskcenter.endpoint;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -115,9 +116,17 @@ final class WorkerSession implements WorkerLink {
         return Closes.close(connection, reason);
     }
 
+    /**
+     * A plain future, not {@code subscribeAsCompletionStage()}'s: that one is contextual when context propagation is
+     * on the classpath, and the dispatcher's callback on it would capture and restore a context it does not need,
+     * once per task.
+     */
     @Override
     public CompletionStage<Void> send(Assignment assignment) {
-        return connection.sendText(frames.encode(assignment)).subscribeAsCompletionStage();
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        connection.sendText(frames.encode(assignment)).subscribe()
+                .with(nothing -> written.complete(null), written::completeExceptionally);
+        return written;
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,7 +31,7 @@ public abstract class Delivery implements TaskRef {
     /** A bound on a producer's header, so the next attempt's number still fits. */
     private static final int MAX_ATTEMPT = 1_000_000;
 
-    protected static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+    protected static final CompletionStage<Void> DONE = Stages.DONE;
 
     private final SettlementListener listener;
     private final AtomicBoolean settled = new AtomicBoolean();

@@ -54,12 +54,12 @@ final class QueueDelivery extends Delivery {
 
     @Override
     protected CompletionStage<Void> sendAck() {
-        return message.ack();
+        return Stages.plain(message.ack());
     }
 
     @Override
     protected CompletionStage<Void> sendNack(String why, boolean requeue) {
-        return message.nack(new SettlementReason(why), Metadata.of(new RabbitMQRejectMetadata(requeue)));
+        return Stages.plain(message.nack(new SettlementReason(why), Metadata.of(new RabbitMQRejectMetadata(requeue))));
     }
 
     @Override

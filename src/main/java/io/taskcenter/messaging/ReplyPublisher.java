@@ -2,6 +2,7 @@ package io.taskcenter.messaging;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +17,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 
@@ -24,8 +24,8 @@ import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
  * Sends a task's outcome back to its producer, RabbitMQ RPC style: to the queue named in the task's
  * {@code reply_to}, through the default exchange, with the task's {@code correlation_id}.
  * <p>
- * The returned {@code Uni} always completes, within {@link #CONFIRM_TIMEOUT}: a reply that could not be
- * published is logged, and the task is settled anyway, since its work is done (replies are at most once).
+ * The returned stage always completes, within {@link #CONFIRM_TIMEOUT}: a reply that could not be published is
+ * logged, and the task is settled anyway, since its work is done (replies are at most once).
  */
 // Normal-scoped, not @Singleton: its emitter can be injected only once the channels are wired, after the
 // @Incoming bean that settles through it exists.
@@ -48,12 +48,12 @@ public class ReplyPublisher {
     }
 
     /** Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply. */
-    public Uni<Void> done(Delivery delivery, JsonNode result) {
+    public CompletionStage<Void> done(Delivery delivery, JsonNode result) {
         return send(delivery, () -> reply(delivery, "done").set("result", result));
     }
 
     /** Replies {@code {"taskId":…,"status":"failed","error":…,"attempt":…}}, if the task asked for a reply. */
-    public Uni<Void> failed(Delivery delivery, String error) {
+    public CompletionStage<Void> failed(Delivery delivery, String error) {
         return send(delivery, () -> reply(delivery, "failed").put("error", error).put("attempt", delivery.attempt()));
     }
 
@@ -62,10 +62,10 @@ public class ReplyPublisher {
     }
 
     /** Builds the reply only for a task that asked for one: most do not. */
-    private Uni<Void> send(Delivery delivery, Supplier<ObjectNode> reply) {
+    private CompletionStage<Void> send(Delivery delivery, Supplier<ObjectNode> reply) {
         Optional<String> asked = delivery.replyTo();
         if (asked.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Stages.DONE;
         }
         String replyTo = asked.get();
         OutgoingRabbitMQMetadata.Builder metadata = OutgoingRabbitMQMetadata.builder()
@@ -73,11 +73,11 @@ public class ReplyPublisher {
                 .withContentType("application/json")
                 .withDeliveryMode(2);
         delivery.correlationId().ifPresent(metadata::withCorrelationId);
-        return replies.sendMessage(Message.of(reply.get().toString(), Metadata.of(metadata.build())))
+        return Stages.plain(replies.sendMessage(Message.of(reply.get().toString(), Metadata.of(metadata.build())))
                 // A confirm lost with its connection never arrives; the task must be settled all the same.
                 .ifNoItem().after(CONFIRM_TIMEOUT).fail()
                 .onFailure().invoke(failure -> Log.errorf("[%s] reply to %s could not be published: %s",
                         delivery, replyTo, failure.toString()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithNull());
     }
 }

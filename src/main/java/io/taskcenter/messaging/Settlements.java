@@ -43,8 +43,7 @@ public class Settlements implements Settler {
         }
         if (verdict instanceof Verdict.Done done) {
             Log.debugf("[%s] done by worker %s", delivery, done.workerId());
-            return replies.done(delivery, done.result()).subscribeAsCompletionStage()
-                    .thenCompose(replied -> delivery.ack());
+            return replies.done(delivery, done.result()).thenCompose(replied -> delivery.ack());
         }
         if (verdict instanceof Verdict.Failed failed) {
             return failed(delivery, failed);
@@ -71,7 +70,7 @@ public class Settlements implements Settler {
             return retries.retry(delivery, why);
         }
         DeadLetterReason reason = failed.retry() ? DeadLetterReason.ATTEMPTS_EXHAUSTED : DeadLetterReason.FAILED;
-        return replies.failed(delivery, failed.error()).subscribeAsCompletionStage()
+        return replies.failed(delivery, failed.error())
                 .thenCompose(replied -> deadLetters.deadLetter(delivery,
                         new DeadLetters.Details(reason, failed.error(), failed.workerId()), why));
     }

@@ -5,10 +5,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import jakarta.inject.Singleton;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -24,6 +25,10 @@ import io.taskcenter.registry.WorkerPolicy;
  * What happened to tasks since the service started, as Micrometer meters (scraped at {@code /q/metrics}) that
  * the operations API sums up. Task types become the {@code type} tag only when configuration names them; every
  * other type is tagged {@code other}, so a producer inventing types cannot blow up the number of series.
+ * <p>
+ * The counts are {@link LongAdder}s that Micrometer reads when scraped ({@link FunctionCounter}): a counter of
+ * Quarkus's composite registry passes each increment on to every registry in it, and that showed per task in the
+ * profile. The timers stay timers: their histograms are what the percentiles are made of.
  */
 // Created at startup, not on first use, so that its meters show zeros from the first scrape.
 @Startup
@@ -44,9 +49,9 @@ public class TaskStats implements DispatchListener, SettlementListener {
     private final Set<Integer> namedTypes;
     /** The meters of each type tag, looked up once: building a meter id per task showed in the profile. */
     private final Map<String, TypeMeters> byTypeTag = new HashMap<>();
-    private final Counter acked;
-    private final Counter requeued;
-    private final Map<DeadLetterReason, Counter> deadLettered = new EnumMap<>(DeadLetterReason.class);
+    private final LongAdder acked;
+    private final LongAdder requeued;
+    private final Map<DeadLetterReason, LongAdder> deadLettered = new EnumMap<>(DeadLetterReason.class);
 
     TaskStats(MeterRegistry registry, WorkerPolicy policy) {
         this.registry = registry;
@@ -55,11 +60,11 @@ public class TaskStats implements DispatchListener, SettlementListener {
         namedTypes.forEach(type -> byTypeTag.put(String.valueOf(type), new TypeMeters(registry, String.valueOf(type))));
         byTypeTag.put(OTHER, new TypeMeters(registry, OTHER));
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLettered.put(reason, Counter.builder(DEAD_LETTERED).description("Task messages dead-lettered, by reason")
-                    .tag("reason", reason.tag()).register(registry));
+            deadLettered.put(reason, count(registry, DEAD_LETTERED, "Task messages dead-lettered, by reason",
+                    "reason", reason.tag()));
         }
-        acked = Counter.builder(ACKED).description("Task messages acked to RabbitMQ").register(registry);
-        requeued = Counter.builder(REQUEUED).description("Task messages returned to the queue").register(registry);
+        acked = count(registry, ACKED, "Task messages acked to RabbitMQ");
+        requeued = count(registry, REQUEUED, "Task messages returned to the queue");
     }
 
     @Override
@@ -93,32 +98,32 @@ public class TaskStats implements DispatchListener, SettlementListener {
     }
 
     public long dispatchedCount() {
-        return sum(DISPATCHED);
+        return byTypeTag.values().stream().mapToLong(meters -> meters.dispatched.sum()).sum();
     }
 
     public long completedCount() {
-        return sum(COMPLETED);
+        return byTypeTag.values().stream().mapToLong(meters -> meters.completed.sum()).sum();
     }
 
     public long failedCount() {
-        return sum(FAILED);
+        return byTypeTag.values().stream().mapToLong(meters -> meters.failed.sum()).sum();
     }
 
     /** Acks the broker connection has taken; the broker has them unless that connection drops now. */
     public long ackedCount() {
-        return sum(ACKED);
+        return acked.sum();
     }
 
     public long requeuedCount() {
-        return sum(REQUEUED);
+        return requeued.sum();
     }
 
     public long deadLetteredCount(DeadLetterReason reason) {
-        return (long) deadLettered.get(reason).count();
+        return deadLettered.get(reason).sum();
     }
 
     public long deadLetteredCount() {
-        return sum(DEAD_LETTERED);
+        return deadLettered.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
     /** From receipt to written to a worker, all task types together. */
@@ -174,19 +179,16 @@ public class TaskStats implements DispatchListener, SettlementListener {
     /** The meters tagged with one task type. */
     private static final class TypeMeters {
 
-        final Counter dispatched;
-        final Counter completed;
-        final Counter failed;
+        final LongAdder dispatched;
+        final LongAdder completed;
+        final LongAdder failed;
         final Timer handover;
         final Timer completion;
 
         TypeMeters(MeterRegistry registry, String type) {
-            dispatched = Counter.builder(DISPATCHED).description("Tasks written to a worker's socket")
-                    .tag("type", type).register(registry);
-            completed = Counter.builder(COMPLETED).description("Tasks v1 workers reported done")
-                    .tag("type", type).register(registry);
-            failed = Counter.builder(FAILED).description("Tasks v1 workers reported failed")
-                    .tag("type", type).register(registry);
+            dispatched = count(registry, DISPATCHED, "Tasks written to a worker's socket", "type", type);
+            completed = count(registry, COMPLETED, "Tasks v1 workers reported done", "type", type);
+            failed = count(registry, FAILED, "Tasks v1 workers reported failed", "type", type);
             handover = Timer.builder(HANDOVER).description("From receipt from RabbitMQ to written to a worker")
                     .tag("type", type).publishPercentileHistogram().register(registry);
             completion = Timer.builder(COMPLETION).description("From written to a v1 worker to its done report")
@@ -194,7 +196,12 @@ public class TaskStats implements DispatchListener, SettlementListener {
         }
     }
 
-    private long sum(String name) {
-        return (long) registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    /** A count scraped as the counter {@code name} with {@code tags}; the returned adder is what holds it. */
+    private static LongAdder count(MeterRegistry registry, String name, String description, String... tags) {
+        LongAdder count = new LongAdder();
+        // The meter holds its state weakly: the adder lives as long as this bean keeps it.
+        FunctionCounter.builder(name, count, LongAdder::sum).description(description).tags(tags).register(registry);
+        return count;
     }
+
 }

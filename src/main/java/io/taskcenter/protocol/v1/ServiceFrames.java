@@ -24,6 +24,8 @@ public final class ServiceFrames {
     public static final String ALREADY_WELCOMED = "already-welcomed";
 
     private final ObjectMapper mapper;
+    /** The last deadline's text: formatting an instant showed in the profile, and ten tasks a millisecond share it. */
+    private volatile Deadline lastDeadline = new Deadline(Long.MIN_VALUE, "");
 
     public ServiceFrames(ObjectMapper mapper) {
         this.mapper = mapper;
@@ -51,7 +53,7 @@ public final class ServiceFrames {
             frame.writeNumberField("taskType", taskType);
             frame.writeStringField("taskName", taskName);
             frame.writeNumberField("attempt", attempt);
-            frame.writeStringField("deadline", deadline.toString());
+            frame.writeStringField("deadline", text(deadline));
             frame.writeFieldName("payload");
             frame.writeRawValue(payload);
             frame.writeEndObject();
@@ -59,6 +61,20 @@ public final class ServiceFrames {
             throw new UncheckedIOException("a StringWriter does not fail", e);
         }
         return out.toString();
+    }
+
+    /** ISO-8601 in UTC, to the millisecond (what a worker may rely on; finer digits only cost formatting). */
+    private String text(Instant deadline) {
+        long millis = deadline.toEpochMilli();
+        Deadline last = lastDeadline;
+        if (last.epochMilli() != millis) {
+            last = new Deadline(millis, Instant.ofEpochMilli(millis).toString());
+            lastDeadline = last;
+        }
+        return last.text();
+    }
+
+    private record Deadline(long epochMilli, String text) {
     }
 
     /** The answer to {@code drain}: no task follows it on this connection. */

@@ -31,6 +31,22 @@ class ServiceFramesTest {
     }
 
     @Test
+    void theDeadlineIsSentToTheMillisecondAndEachTaskGetsItsOwn() throws Exception {
+        Instant first = Instant.parse("2026-12-01T12:00:00.123456789Z");
+
+        assertThat(deadlineOf(frames.task("t1", 1, "A", "{}", 1, first))).isEqualTo("2026-12-01T12:00:00.123Z");
+        assertThat(deadlineOf(frames.task("t2", 1, "A", "{}", 1, first.plusNanos(400_000))))
+                .isEqualTo("2026-12-01T12:00:00.123Z");
+        assertThat(deadlineOf(frames.task("t3", 1, "A", "{}", 1, first.plusMillis(1))))
+                .isEqualTo("2026-12-01T12:00:00.124Z");
+        assertThat(deadlineOf(frames.task("t4", 1, "A", "{}", 1, first))).isEqualTo("2026-12-01T12:00:00.123Z");
+    }
+
+    private static String deadlineOf(String frame) throws Exception {
+        return JSON.readTree(frame).path("deadline").asText();
+    }
+
+    @Test
     void numbersBeyondADoubleAndRepeatedKeysReachTheWorkerAsThePublisherWroteThem() {
         // A tree would have read 0.1000000000000000055511 as the double 0.1 and kept one "tag" of two.
         String body = "{\"TaskName\":\"Pay\",\"TaskType\":2,\"amount\":0.1000000000000000055511,\"tag\":\"a\",\"tag\":\"b\"}";
