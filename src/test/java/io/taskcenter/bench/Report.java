@@ -70,7 +70,7 @@ final class Report {
                 String k = "throughput." + p + "." + n;
                 b.append(String.format(throughputRow, p + ", " + n + " workers", num(m.get(k + ".service"), 0),
                         num(m.get("throughput.baseline." + n), 0), num(m.get(k + ".ratio"), 2),
-                        p.equals("seed") ? ">= 0.90" : ">= 0.80", num(m.get(k + ".cpuMsPer1000"), 1),
+                        ">= 0.90", num(m.get(k + ".cpuMsPer1000"), 1),
                         num(m.get("throughput.baseline." + n + ".cpuMsPer1000"), 1), num(m.get(k + ".cpuRatio"), 2),
                         num(m.get(k + ".cpuRatioConnector"), 2)));
             }
