@@ -47,6 +47,19 @@ class ServiceFramesTest {
     }
 
     @Test
+    void idsAndNamesWithQuotesBackslashesAndControlCharactersReachTheWorkerAsSent() throws Exception {
+        String id = "id \"1\" \\ \u0001\n\t é ✓ \ud83d\ude00";
+        String name = "Name</script>\"\\\u001f\u007f";
+
+        JsonNode frame = JSON.readTree(frames.task(id, 1, name, "{\"a\":1}", 2, Instant.EPOCH));
+
+        assertThat(frame.path("taskId").asText()).isEqualTo(id);
+        assertThat(frame.path("taskName").asText()).isEqualTo(name);
+        assertThat(frame.path("deadline").asText()).isEqualTo("1970-01-01T00:00:00Z");
+        assertThat(frame.size()).as("type, taskId, taskType, taskName, attempt, deadline, payload").isEqualTo(7);
+    }
+
+    @Test
     void numbersBeyondADoubleAndRepeatedKeysReachTheWorkerAsThePublisherWroteThem() {
         // A tree would have read 0.1000000000000000055511 as the double 0.1 and kept one "tag" of two.
         String body = "{\"TaskName\":\"Pay\",\"TaskType\":2,\"amount\":0.1000000000000000055511,\"tag\":\"a\",\"tag\":\"b\"}";
