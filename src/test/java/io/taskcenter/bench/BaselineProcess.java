@@ -23,8 +23,11 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * bench → RUN queue consumers prefetch expected     baseline → READY cpuNanos
  *                                                   baseline → DONE count lastArrivalNanos cpuNanos
+ * bench → END                                       baseline → ENDED
  * bench → QUIT
  * </pre>
+ * A run's consumers stay open until END, so that the bench can read their threads from {@code /proc} after DONE;
+ * ENDED says they are closed, and will not take messages meant for the next run, in this process or another.
  * {@code System.nanoTime()} is the machine's monotonic clock, the same in both JVMs on Linux, so the bench can
  * time a run from its first publish to the last arrival here. It stays up for the whole bench, so the warm-up
  * warms its JIT too.
@@ -77,17 +80,23 @@ final class BaselineProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Starts {@code consumers} on {@code queue}, runs {@code publish} once they are ready, waits for all. */
-    Run run(String queue, int consumers, int prefetch, long expected, Publish publish) throws Exception {
+    /**
+     * Starts {@code consumers} on {@code queue}, runs {@code publish} once they are ready, waits for all, runs
+     * {@code done} while the consumers are still open, then has them closed.
+     */
+    Run run(String queue, int consumers, int prefetch, long expected, Step publish, Step done) throws Exception {
         send("RUN " + queue + " " + consumers + " " + prefetch + " " + expected);
         String[] ready = expect("READY");
         long cpu0 = Long.parseLong(ready[1]);
         publish.run();
-        String[] done = expect("DONE");
-        return new Run(Long.parseLong(done[1]), Long.parseLong(done[2]), Long.parseLong(done[3]) - cpu0);
+        String[] finished = expect("DONE");
+        done.run();
+        send("END");
+        expect("ENDED");
+        return new Run(Long.parseLong(finished[1]), Long.parseLong(finished[2]), Long.parseLong(finished[3]) - cpu0);
     }
 
-    interface Publish {
+    interface Step {
         void run() throws Exception;
     }
 
@@ -129,12 +138,16 @@ final class BaselineProcess implements AutoCloseable {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Amqp amqp = new Amqp(args[0], Integer.parseInt(args[1]), args[2], args[3]);
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            // A run's consumers stay open until the next command, so that the bench can read their threads' use
-            // from /proc after DONE.
             Amqp.BaselineConsumers consumers = null;
             for (String line = commands.readLine(); line != null && !line.equals("QUIT"); line = commands.readLine()) {
                 if (consumers != null) {
                     consumers.close();
+                    consumers = null;
+                }
+                if (line.equals("END")) {
+                    report.println("ENDED");
+                    report.flush();
+                    continue;
                 }
                 String[] run = line.split(" ");
                 long expected = Long.parseLong(run[4]);

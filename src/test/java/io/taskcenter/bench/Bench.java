@@ -443,15 +443,15 @@ public final class Bench {
         amqp.purge(queue);
         long[] start = new long[1];
         Map<Long, ThreadUse.Thread> threads0 = ThreadUse.read(process.pid());
+        List<Map<Long, ThreadUse.Thread>> threads1 = new ArrayList<>();
         BaselineProcess.Run run = process.run(queue, consumers, s.prefetch, tasks,
-                () -> start[0] = publish(exchange, tasks, 1, 0));
-        Map<Long, ThreadUse.Thread> threads1 = ThreadUse.read(process.pid());
+                () -> start[0] = publish(exchange, tasks, 1, 0), () -> threads1.add(ThreadUse.read(process.pid())));
         double rate = run.count() / ((run.lastArrivalNanos() - start[0]) / 1e9);
         double cpuMsPer1000 = run.cpuNanos() / 1e6 * 1000 / tasks;
         if (record) {
             m.put(key, rate);
             m.put(key + ".cpuMsPer1000", cpuMsPer1000);
-            putThreads(m, key, threads0, threads1, tasks);
+            putThreads(m, key, threads0, threads1.get(0), tasks);
             log(String.format("throughput base %-12s: %,.0f msgs/s, baseline CPU %.1f ms/1000 msgs", label, rate,
                     cpuMsPer1000));
         }

@@ -19,10 +19,12 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  * <pre>
  * bench → RUN queue consumers prefetch expected     baseline → READY cpuNanos
  *                                                   baseline → DONE count lastArrivalNanos cpuNanos
+ * bench → END                                       baseline → ENDED
  * bench → QUIT
  * </pre>
  * The queue, its one consumer and the prefetch are the connector's, set by configuration when the application
- * starts; a RUN that asks for others is refused rather than measured under the wrong name.
+ * starts; a RUN that asks for others is refused rather than measured under the wrong name. Its consumer stays
+ * for the next run, so END has nothing to close.
  */
 @QuarkusMain
 public class ConnectorBaseline implements QuarkusApplication {
@@ -43,6 +45,11 @@ public class ConnectorBaseline implements QuarkusApplication {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = commands.readLine(); line != null && !line.equals("QUIT"); line = commands.readLine()) {
+            if (line.equals("END")) {
+                report.println("ENDED");
+                report.flush();
+                continue;
+            }
             String[] run = line.split(" ");
             if (run.length != 5 || !run[0].equals("RUN") || !run[1].equals(queue) || !run[2].equals("1")
                     || Integer.parseInt(run[3]) != prefetch) {
