@@ -31,8 +31,6 @@ public abstract class Delivery implements TaskRef {
     /** A bound on a producer's header, so the next attempt's number still fits. */
     private static final int MAX_ATTEMPT = 1_000_000;
 
-    protected static final CompletionStage<Void> DONE = Stages.DONE;
-
     private final SettlementListener listener;
     private final AtomicBoolean settled = new AtomicBoolean();
     private String taskId;
@@ -125,7 +123,7 @@ public abstract class Delivery implements TaskRef {
     /** The task is finished with: the broker may forget it. */
     public CompletionStage<Void> ack() {
         if (!settle("ack")) {
-            return DONE;
+            return Stages.DONE;
         }
         return sendAck().thenRun(() -> {
             Log.debugf("[%s] acked", this);
@@ -136,7 +134,7 @@ public abstract class Delivery implements TaskRef {
     /** Gives the task back to the queue it came from. */
     public CompletionStage<Void> requeue(String why) {
         if (!settle("requeue")) {
-            return DONE;
+            return Stages.DONE;
         }
         Log.warnf("[%s] requeued: %s", this, why);
         return sendNack(why, true).thenRun(listener::requeued);
@@ -148,7 +146,7 @@ public abstract class Delivery implements TaskRef {
      */
     public CompletionStage<Void> ackMoved(String where) {
         if (!settle("ack after its move to " + where)) {
-            return DONE;
+            return Stages.DONE;
         }
         Log.debugf("[%s] moved to %s", this, where);
         return sendAck();
@@ -160,7 +158,7 @@ public abstract class Delivery implements TaskRef {
      */
     public CompletionStage<Void> putBack(String why) {
         if (!settle("put back")) {
-            return DONE;
+            return Stages.DONE;
         }
         Log.debugf("[%s] put back: %s", this, why);
         return sendNack(why, true);
@@ -169,7 +167,7 @@ public abstract class Delivery implements TaskRef {
     /** Acks a task whose dead letter, with its reason, the broker has confirmed already. */
     CompletionStage<Void> ackDeadLettered(DeadLetterReason reason, String why) {
         if (!settle("ack after its dead letter")) {
-            return DONE;
+            return Stages.DONE;
         }
         Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
         return sendAck().thenRun(() -> listener.deadLettered(reason));
@@ -178,7 +176,7 @@ public abstract class Delivery implements TaskRef {
     /** Acks a task whose next attempt, a copy at the back of the queue, the broker has confirmed already. */
     CompletionStage<Void> ackRetried(String why) {
         if (!settle("ack after its retry")) {
-            return DONE;
+            return Stages.DONE;
         }
         Log.warnf("[%s] retried: %s", this, why);
         return sendAck().thenRun(listener::requeued);
@@ -187,7 +185,7 @@ public abstract class Delivery implements TaskRef {
     /** Rejects the task without requeue, so the broker routes it to the dead-letter queue. */
     public CompletionStage<Void> deadLetter(DeadLetterReason reason, String why) {
         if (!settle("dead-letter")) {
-            return DONE;
+            return Stages.DONE;
         }
         Log.warnf("[%s] dead-lettered (%s): %s", this, reason.tag(), why);
         return sendNack(why, false).thenRun(() -> listener.deadLettered(reason));

@@ -44,23 +44,20 @@ record ThreadUse(long userTicks, long systemTicks, long switches, long reads, lo
     record Thread(String kind, ThreadUse use) {
     }
 
-    /** The process as a whole: utime and stime of its {@code stat} (threads that ended are counted there too). */
+    /**
+     * The process as a whole: utime and stime of its {@code stat} (threads that ended are counted there too); no
+     * switches or calls, which only its threads' files give.
+     */
     static ThreadUse process(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] f = fieldsAfterName(stat);
-        return new ThreadUse(Long.parseLong(f[11]), Long.parseLong(f[12]), 0, 0, 0);
+        return of(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")), "", "");
     }
 
     static ThreadUse of(String stat, String status, String io) {
-        String[] f = fieldsAfterName(stat);
         // After "pid (comm) ": state is field 3, utime field 14, stime field 15.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new ThreadUse(Long.parseLong(f[11]), Long.parseLong(f[12]),
                 number(status, "voluntary_ctxt_switches:") + number(status, "nonvoluntary_ctxt_switches:"),
                 number(io, "syscr:"), number(io, "syscw:"));
-    }
-
-    private static String[] fieldsAfterName(String stat) {
-        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** The number after {@code key} at the start of a line of {@code text}, or 0 if no line has it. */
