@@ -7,6 +7,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.NonBlocking;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -31,6 +32,10 @@ import io.vertx.core.http.HttpClosedException;
  * Where workers connect: {@code ws://host:8080/push}. A connection that negotiated the {@value V1#SUBPROTOCOL}
  * subprotocol speaks protocol v1, any other the seed text protocol. This class opens and ends each connection's
  * {@link WorkerSession} and routes frames to the protocol's handler; who gets which task is the dispatcher's call.
+ * <p>
+ * Every callback runs on the connection's event loop: those returning {@code Uni} by their type, the {@code void}
+ * ones by {@link NonBlocking} (websockets-next would run a {@code void} callback on a worker thread, a hop per pong
+ * and per close for work that never blocks).
  */
 @WebSocket(path = PushEndpoint.PATH)
 public class PushEndpoint {
@@ -97,6 +102,7 @@ public class PushEndpoint {
     }
 
     @OnPongMessage
+    @NonBlocking
     void onPong(Buffer pong, WebSocketConnection connection) {
         WorkerSession.of(connection).heard();
     }
@@ -122,18 +128,21 @@ public class PushEndpoint {
 
     /** A frame over {@code max-frame-size}: Netty has dropped the connection already, no close frame can go. */
     @OnError
+    @NonBlocking
     void onCorruptFrame(CorruptedWebSocketFrameException failure, WebSocketConnection connection) {
         Log.warnf("[%s] dropped: %s (%s)", who(connection), failure.getMessage(), failure.closeStatus());
     }
 
     /** The peer reset the connection: nothing to answer, and {@link #onClose} takes the worker offline. */
     @OnError
+    @NonBlocking
     void onSocketFailure(SocketException failure, WebSocketConnection connection) {
         Log.debugf("[%s] socket failed: %s", who(connection), failure.toString());
     }
 
     /** The connection closed while a frame was still on its way: {@link #onClose} does what is left to do. */
     @OnError
+    @NonBlocking
     void onClosedUnderway(HttpClosedException failure, WebSocketConnection connection) {
         Log.debugf("[%s] closed while a frame was under way: %s", who(connection), failure.toString());
     }
@@ -149,6 +158,7 @@ public class PushEndpoint {
     }
 
     @OnClose
+    @NonBlocking
     void onClose(WebSocketConnection connection) {
         WorkerSession session = WorkerSession.of(connection);
         if (session == null || !session.end()) {
