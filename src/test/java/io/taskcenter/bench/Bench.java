@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -294,22 +295,53 @@ public final class Bench {
      */
     void warmUp() throws Exception {
         int n = s.smoke ? 100 : Math.min(s.tasks / 4, 20_000);
-        int rounds = 0;
-        double compiling;
-        do {
-            rounds++;
-            log("warm-up round " + rounds + ": " + n + " tasks each way");
-            Map<Long, ThreadUse.Thread> before = service.threads();
+        untilCompilerQuiet("warmUp", n + " tasks each way", 2 * n, s.smoke ? 1 : MAX_WARM_UP_ROUNDS, () -> {
             serviceThroughput("seed", 4, n, false);
             serviceThroughput("v1", 4, n, false);
             baselineThroughput(4, n, false);
             connectorThroughput(n, false);
-            compiling = compilerTicks(before) * 10.0 * 1000 / (2 * n);
-            log(String.format("warm-up round %d: the service's compiler threads took %.1f ms per 1,000 tasks", rounds,
+        });
+    }
+
+    /** What one warm-up round does. */
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code round} until a round costs the service's compiler threads less than
+     * {@link #QUIET_COMPILER_MS_PER_1000} per 1,000 of its {@code tasks}, or {@code maxRounds} times; puts
+     * {@code <key>.rounds} and {@code <key>.lastRoundCompilerMsPer1000} in the run's figures.
+     */
+    private void untilCompilerQuiet(String key, String what, int tasks, int maxRounds, Step round) throws Exception {
+        int rounds = 0;
+        double compiling;
+        do {
+            rounds++;
+            log(key + " round " + rounds + ": " + what);
+            Map<Long, ThreadUse.Thread> before = service.threads();
+            round.run();
+            compiling = compilerTicks(before) * 10.0 * 1000 / tasks;
+            log(String.format("%s round %d: the service's compiler threads took %.1f ms per 1,000 tasks", key, rounds,
                     compiling));
-        } while (!s.smoke && compiling >= QUIET_COMPILER_MS_PER_1000 && rounds < MAX_WARM_UP_ROUNDS);
-        m.put("warmUp.rounds", (double) rounds);
-        m.put("warmUp.lastRoundCompilerMsPer1000", compiling);
+        } while (compiling >= QUIET_COMPILER_MS_PER_1000 && rounds < maxRounds);
+        m.put(key + ".rounds", (double) rounds);
+        m.put(key + ".lastRoundCompilerMsPer1000", compiling);
+    }
+
+    /** Runs {@code run}, recorded by JFR in the first run of a {@code -Dbench.jfr=true} bench, its hot spots kept. */
+    private <T> T profiled(String name, Callable<T> run) throws Exception {
+        boolean jfr = s.jfr && runs.size() == 1;
+        if (jfr) {
+            service.jcmd("JFR.start", "name=bench-" + name, "settings=" + jfrSettings());
+        }
+        T result = run.call();
+        if (jfr) {
+            Path file = s.out.resolve("service-" + name + ".jfr").toAbsolutePath();
+            service.jcmd("JFR.stop", "name=bench-" + name, "filename=" + file);
+            hotspots.put(name, HotSpots.analyze(file));
+        }
+        return result;
     }
 
     /** CPU ticks of the service's JIT compiler threads since {@code before}. */
@@ -326,16 +358,7 @@ public final class Bench {
         for (int n : s.workerCounts) {
             double base = baselineThroughput(n, s.tasks, true);
             for (String proto : List.of("seed", "v1")) {
-                boolean jfr = s.jfr && runs.size() == 1;
-                if (jfr) {
-                    service.jcmd("JFR.start", "name=bench-" + proto + n, "settings=" + jfrSettings());
-                }
-                double svc = serviceThroughput(proto, n, s.tasks, true);
-                if (jfr) {
-                    Path file = s.out.resolve("service-" + proto + "-" + n + ".jfr").toAbsolutePath();
-                    service.jcmd("JFR.stop", "name=bench-" + proto + n, "filename=" + file);
-                    hotspots.put(proto + "-" + n, HotSpots.analyze(file));
-                }
+                double svc = profiled(proto + "-" + n, () -> serviceThroughput(proto, n, s.tasks, true));
                 m.put("throughput." + proto + "." + n + ".ratio", svc / base);
                 // Steadier than the rates on a noisy machine: both are CPU per message, measured the same way.
                 double cpu = m.get("throughput." + proto + "." + n + ".cpuMsPer1000");
@@ -634,29 +657,13 @@ public final class Bench {
             // largest share of the service's CPU (2026-12-02, with and without waiting rooms). So rounds, like the
             // throughput warm-up's, until the compiler is quiet.
             int warm = Math.min(s.churnTasks / 5, 10_000);
-            int rounds = 0;
-            double compiling;
-            do {
-                rounds++;
-                Map<Long, ThreadUse.Thread> before = service.threads();
-                churn(warm, new LinkedHashMap<>());
-                compiling = compilerTicks(before) * 10.0 * 1000 / warm;
-                log(String.format("churn warm-up round %d (%d tasks): the compiler threads took %.1f ms per 1,000 "
-                        + "tasks", rounds, warm, compiling));
-            } while (compiling >= QUIET_COMPILER_MS_PER_1000 && rounds < MAX_WARM_UP_ROUNDS);
-            m.put("churn.warmUp.rounds", (double) rounds);
-            m.put("churn.warmUp.lastRoundCompilerMsPer1000", compiling);
+            untilCompilerQuiet("churn.warmUp", warm + " tasks", warm, MAX_WARM_UP_ROUNDS,
+                    () -> churn(warm, new LinkedHashMap<>()));
         }
-        boolean jfr = s.jfr && runs.size() == 1;
-        if (jfr) {
-            service.jcmd("JFR.start", "name=bench-churn", "settings=" + jfrSettings());
-        }
-        churn(s.churnTasks, m);
-        if (jfr) {
-            Path file = s.out.resolve("service-churn.jfr").toAbsolutePath();
-            service.jcmd("JFR.stop", "name=bench-churn", "filename=" + file);
-            hotspots.put("churn", HotSpots.analyze(file));
-        }
+        profiled("churn", () -> {
+            churn(s.churnTasks, m);
+            return null;
+        });
     }
 
     /** One churn run of {@code tasks}, its figures put in {@code into}. */
