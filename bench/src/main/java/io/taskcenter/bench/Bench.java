@@ -24,6 +24,9 @@ import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
+import io.taskcenter.support.Broker;
+import io.taskcenter.support.ServiceProcess;
+import io.taskcenter.support.Sockets;
 import io.vertx.core.Future;
 import io.vertx.core.http.WebSocket;
 
@@ -82,12 +85,10 @@ public final class Bench {
             }
         }
 
-        String exchange() { return prefix + ".tasks"; }
+        /** The service's exchange and queue; the dead-letter ones are named after it, as the tests' are. */
         String queue() { return prefix + ".tasks"; }
-        String dlx() { return prefix + ".tasks.dlx"; }
-        String dlq() { return prefix + ".tasks.dead"; }
         /** The waiting rooms of the bench's worker mapping (types 1 and 7 named): 1, 7 and other. */
-        String[] rooms() { return new String[] { queue() + ".wait.1", queue() + ".wait.7", queue() + ".wait.other" }; }
+        List<String> rooms() { return List.of(queue() + ".wait.1", queue() + ".wait.7", queue() + ".wait.other"); }
         String baselineExchange() { return prefix + ".baseline"; }
         String baselineQueue() { return prefix + ".baseline"; }
         /** The connector-only baseline's queue and exchange (it declares them itself, like the service). */
@@ -114,6 +115,8 @@ public final class Bench {
 
     final Sizes s;
     final Amqp amqp;
+    /** The service's queues, through the toolkit the tests use. */
+    final Broker serviceQueues;
     final Map<String, Object> env = new LinkedHashMap<>();
     final List<Map<String, Double>> runs = new ArrayList<>();
     final Map<String, List<String>> hotspots = new LinkedHashMap<>();
@@ -126,15 +129,16 @@ public final class Bench {
     Bench(Sizes sizes) throws Exception {
         this.s = sizes;
         this.amqp = new Amqp(s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
+        this.serviceQueues = Broker.forQueues(s.queue(), s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
     }
 
     public static void main(String[] args) throws Exception {
-        // Load every bench class now: the working tree's target/test-classes may be rebuilt (or cleaned) by
+        // Load every bench class now: the working tree's bench/target/classes may be rebuilt (or cleaned) by
         // another build while a long run is going, and a class first needed at the end would then be missing.
         for (Class<?> c : List.of(Report.class, HotSpots.class, LatencySink.class, Result.class, Amqp.Publisher.class,
                 Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class,
                 BaselineProcess.class, BaselineProcess.Run.class, ThreadUse.class, ThreadUse.Thread.class,
-                io.taskcenter.support.ServiceProcess.class, io.taskcenter.support.Sockets.class)) {
+                ServiceProcess.class, Sockets.class, Broker.class)) {
             Class.forName(c.getName(), true, Bench.class.getClassLoader());
         }
         Result result = run(new Sizes());
@@ -151,6 +155,7 @@ public final class Bench {
             return bench.all();
         } finally {
             bench.cleanUp();
+            bench.serviceQueues.close();
             bench.amqp.close();
         }
     }
@@ -229,14 +234,8 @@ public final class Bench {
     // Setup
 
     Map<String, String> serviceSettings(Path workersFile) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        String p = "mp.messaging.incoming.tasks.";
-        settings.put(p + "exchange.name", s.exchange());
-        settings.put(p + "queue.name", s.queue());
-        settings.put(p + "dead-letter-exchange", s.dlx());
-        settings.put(p + "dead-letter-routing-key", s.queue());
-        settings.put(p + "dead-letter-queue-name", s.dlq());
-        settings.put(p + "max-outstanding-messages", String.valueOf(s.prefetch));
+        Map<String, String> settings = new LinkedHashMap<>(ServiceProcess.onQueues(s.queue()));
+        settings.put("mp.messaging.incoming.tasks.max-outstanding-messages", String.valueOf(s.prefetch));
         settings.putAll(brokerSettings());
         settings.put("quarkus.config.locations", workersFile.toAbsolutePath().toUri().toString());
         settings.put("taskcenter.shutdown.drain-timeout", "2s");
@@ -281,10 +280,9 @@ public final class Bench {
     }
 
     void cleanUp() {
-        amqp.deleteQueues(s.queue(), s.dlq(), s.baselineQueue(), s.connectorQueue());
-        amqp.deleteQueues(s.rooms());
-        amqp.deleteExchanges(s.exchange(), s.dlx(), s.baselineExchange(), s.connectorQueue(), s.queue() + ".wait",
-                s.queue() + ".presence");
+        serviceQueues.delete(Broker.deadLetterExchange(s.queue()), s.rooms());
+        amqp.deleteQueues(s.baselineQueue(), s.connectorQueue());
+        amqp.deleteExchanges(s.baselineExchange(), s.connectorQueue());
     }
 
     /**
@@ -395,7 +393,7 @@ public final class Bench {
         long acked0 = service.stat("acked");
         Map<Long, ThreadUse.Thread> threads0 = service.threads();
         long cpu0 = service.cpuTicks();
-        long start = publish(s.exchange(), tasks, 1, 0);
+        long start = publish(s.queue(), tasks, 1, 0);
         boolean finished = arrivals.awaitAll();
         long cpu1 = service.cpuTicks();
         Map<Long, ThreadUse.Thread> threads1 = service.threads();
@@ -545,7 +543,7 @@ public final class Bench {
         LatencySink sink = new LatencySink(total);
         List<WebSocket> sockets = connect(proto, s.latencyWorkers, 1, sink);
         awaitOnline(s.latencyWorkers);
-        publish(s.exchange(), total, 1, rate);
+        publish(s.queue(), total, 1, rate);
         long[] r = sink.sorted();
         close(sockets);
         awaitOnline(0);
@@ -628,7 +626,7 @@ public final class Bench {
         LatencySink sink = new LatencySink(s.probeTasks);
         WebSocket probe = await(workers.seed("probe", "127.0.0.1", sink));
         awaitStat("workersOnline", online + 1, 30);
-        publish(s.exchange(), s.probeTasks, 7, 20);
+        publish(s.queue(), s.probeTasks, 7, 20);
         record("scale.probe", sink.sorted());
         probe.close();
         close(sockets);
@@ -641,12 +639,9 @@ public final class Bench {
     // ---------------------------------------------------------------------------------------------------------
     // (4) Churn
 
-    /** Empties the task queue and its waiting rooms: what a scenario left must not count in the next. */
+    /** Empties the task queues and waiting rooms: what a scenario left must not count in the next. */
     void purgeTasks() {
-        amqp.purge(s.queue());
-        for (String room : s.rooms()) {
-            amqp.purge(room);
-        }
+        serviceQueues.purge(s.rooms());
     }
 
     void churn() throws Exception {
@@ -686,7 +681,6 @@ public final class Bench {
                 }
             }
         };
-        amqp.purge(s.dlq());
         long requeued0 = service.stat("requeued");
         long forwarded0 = service.stat("forwarded");
         List<WebSocket> stable = connect("v1", 4, 1, sink);
@@ -709,7 +703,7 @@ public final class Bench {
         });
         Map<Long, ThreadUse.Thread> threads0 = service.threads();
         long cpu0 = service.cpuTicks();
-        long start = publish(s.exchange(), tasks, 1, 0);
+        long start = publish(s.queue(), tasks, 1, 0);
         boolean finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
         long elapsed = (finished ? end.get() : System.nanoTime()) - start;
         long cpu1 = service.cpuTicks();
@@ -725,7 +719,8 @@ public final class Bench {
         // A task counts as reached when a worker got it or it is in the dead-letter queue, both at once too: one
         // that a churn worker took away when it left, and that then found no worker after the stable ones closed,
         // is dead-lettered by the requeue-once rule after it reached a worker.
-        List<String> dead = amqp.takeTaskNames(s.dlq());
+        List<String> dead = serviceQueues.takeAll(serviceQueues.deadLetterQueue()).stream()
+                .map(message -> Amqp.taskNameOf(message.getBody())).toList();
         long dlq = dead.size();
         int unique;
         long lost;
@@ -787,13 +782,13 @@ public final class Bench {
                 ServiceUnderTest replica = replicas.get(r);
                 Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> replica.stat("workersOnline") == share);
             }
-            publish(s.exchange(), warmUp, 1, 0);
+            publish(s.queue(), warmUp, 1, 0);
             current.get().awaitAll();
             Arrivals arrivals = new Arrivals(s.tasks);
             current.set(arrivals);
             long cpu0 = cpuTicks(replicas);
             long forwarded0 = sum(replicas, "forwarded");
-            long start = publish(s.exchange(), s.tasks, 1, 0);
+            long start = publish(s.queue(), s.tasks, 1, 0);
             boolean finished = arrivals.awaitAll();
             long cpu1 = cpuTicks(replicas);
             long elapsed = arrivals.endOr(System.nanoTime()) - start;

@@ -2,8 +2,6 @@ package io.taskcenter.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
@@ -16,7 +14,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.GetResponse;
 
 /**
  * The RabbitMQ side of the bench: a producer with publisher confirms, the plain-AMQP baseline consumers and
@@ -57,19 +54,6 @@ final class Amqp implements AutoCloseable {
         String s = new String(body, StandardCharsets.UTF_8);
         int start = s.indexOf("\"TaskName\":\"") + 12;
         return s.substring(start, s.indexOf('"', start));
-    }
-
-    /** Takes every message from {@code queue} (a dead-letter queue of the bench's tasks) and returns their names. */
-    List<String> takeTaskNames(String queue) throws IOException {
-        List<String> names = new ArrayList<>();
-        try (Channel ch = connection.createChannel()) {
-            for (GetResponse r = ch.basicGet(queue, true); r != null; r = ch.basicGet(queue, true)) {
-                names.add(taskNameOf(r.getBody()));
-            }
-        } catch (TimeoutException e) {
-            throw new IOException(e);
-        }
-        return names;
     }
 
     static long sentNanosOf(String name) {

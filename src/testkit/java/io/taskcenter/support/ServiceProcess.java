@@ -131,20 +131,16 @@ public final class ServiceProcess implements AutoCloseable {
                 "rabbitmq-port", String.valueOf(Broker.PORT),
                 channel + "exchange.name", queue,
                 channel + "queue.name", queue,
-                channel + "dead-letter-exchange", deadLetterExchange(queue),
+                channel + "dead-letter-exchange", Broker.deadLetterExchange(queue),
                 channel + "dead-letter-routing-key", queue,
-                channel + "dead-letter-queue-name", queue + ".dead");
+                channel + "dead-letter-queue-name", Broker.deadLetterQueue(queue));
     }
 
     /** Deletes the exchanges and queues {@link #onQueues} named after {@code queue}, once a test is done with them. */
     public static void deleteQueues(String queue) throws IOException, TimeoutException {
         try (Broker broker = Broker.forQueues(queue)) {
-            broker.delete(deadLetterExchange(queue));
+            broker.delete(Broker.deadLetterExchange(queue));
         }
-    }
-
-    private static String deadLetterExchange(String queue) {
-        return queue + ".dlx";
     }
 
     public int port() {

@@ -60,11 +60,18 @@ public final class Broker implements AutoCloseable {
 
     /** Connects to {@code host:port} as the RABBITMQ_USERNAME/PASSWORD user (guest by default). */
     public static Broker connect(String host, int port, String exchange, String queue, String deadLetterQueue) {
+        return connect(host, port, Optional.ofNullable(System.getenv("RABBITMQ_USERNAME")).orElse("guest"),
+                Optional.ofNullable(System.getenv("RABBITMQ_PASSWORD")).orElse("guest"), exchange, queue,
+                deadLetterQueue);
+    }
+
+    private static Broker connect(String host, int port, String user, String password, String exchange, String queue,
+            String deadLetterQueue) {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(host);
         factory.setPort(port);
-        factory.setUsername(Optional.ofNullable(System.getenv("RABBITMQ_USERNAME")).orElse("guest"));
-        factory.setPassword(Optional.ofNullable(System.getenv("RABBITMQ_PASSWORD")).orElse("guest"));
+        factory.setUsername(user);
+        factory.setPassword(password);
         try {
             return new Broker(factory.newConnection("task-center-tests"), exchange, queue, deadLetterQueue);
         } catch (IOException | TimeoutException e) {
@@ -74,15 +81,35 @@ public final class Broker implements AutoCloseable {
 
     /** Connects to {@link #HOST}:{@link #PORT}, to the queues {@link ServiceProcess#onQueues} names. */
     public static Broker forQueues(String queue) {
-        return connect(HOST, PORT, queue, queue, queue + ".dead");
+        return connect(HOST, PORT, queue, queue, deadLetterQueue(queue));
+    }
+
+    /** Connects to {@code host:port} as {@code user}, to the queues {@link ServiceProcess#onQueues} names. */
+    public static Broker forQueues(String queue, String host, int port, String user, String password) {
+        return connect(host, port, user, password, queue, queue, deadLetterQueue(queue));
+    }
+
+    /** The dead-letter exchange {@link ServiceProcess#onQueues} names for {@code queue}. */
+    public static String deadLetterExchange(String queue) {
+        return queue + ".dlx";
+    }
+
+    /** The dead-letter queue {@link ServiceProcess#onQueues} names for {@code queue}. */
+    public static String deadLetterQueue(String queue) {
+        return queue + ".dead";
     }
 
     /** Deletes the exchange and queues, the waiting rooms, and the dead-letter exchange {@code deadLetterExchange}. */
     public void delete(String deadLetterExchange) {
+        delete(deadLetterExchange, rooms());
+    }
+
+    /** As {@link #delete(String)}, for a worker mapping whose waiting rooms are {@code rooms}. */
+    public void delete(String deadLetterExchange, List<String> rooms) {
         try {
             channel.queueDelete(queue);
             channel.queueDelete(deadLetterQueue);
-            for (String room : rooms()) {
+            for (String room : rooms) {
                 channel.queueDelete(room);
             }
             channel.exchangeDelete(exchange);
@@ -173,10 +200,15 @@ public final class Broker implements AutoCloseable {
 
     /** Empties the task queue, the dead-letter queue and the waiting rooms that exist. */
     public void purge() {
+        purge(rooms());
+    }
+
+    /** As {@link #purge()}, for a worker mapping whose waiting rooms are {@code rooms}. */
+    public void purge(List<String> rooms) {
         try {
             channel.queuePurge(queue);
             channel.queuePurge(deadLetterQueue);
-            for (String room : rooms()) {
+            for (String room : rooms) {
                 // A channel of its own: purging a room not declared yet closes it.
                 try (Channel own = connection.createChannel()) {
                     own.queuePurge(room);
