@@ -112,6 +112,11 @@ public final class Bench {
     /** A warm-up round after which the JIT compilers took less CPU than this per 1,000 tasks ends the warm-up. */
     static final double QUIET_COMPILER_MS_PER_1000 = 1.0;
     static final int MAX_WARM_UP_ROUNDS = 6;
+    /**
+     * Churn's rounds are short (10,000 tasks: 2 to 5 s, some 1,000 connects) and its connect path keeps the compiler
+     * busy longer: six rounds still left it 53 ms per 1,000 tasks (2026-12-03). So more of them, at most 1 to 2 min.
+     */
+    static final int MAX_CHURN_WARM_UP_ROUNDS = 20;
 
     final Sizes s;
     final Amqp amqp;
@@ -652,7 +657,7 @@ public final class Bench {
             // largest share of the service's CPU (2026-12-02, with and without waiting rooms). So rounds, like the
             // throughput warm-up's, until the compiler is quiet.
             int warm = Math.min(s.churnTasks / 5, 10_000);
-            untilCompilerQuiet("churn.warmUp", warm + " tasks", warm, MAX_WARM_UP_ROUNDS,
+            untilCompilerQuiet("churn.warmUp", warm + " tasks", warm, MAX_CHURN_WARM_UP_ROUNDS,
                     () -> churn(warm, new LinkedHashMap<>()));
         }
         profiled("churn", () -> {
