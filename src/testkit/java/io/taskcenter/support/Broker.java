@@ -18,8 +18,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 
 /**
- * The test's own view of the real RabbitMQ the service uses: publishes tasks like a producer does and looks
- * into the queues, with the RabbitMQ Java client. Queue and exchange names come from the service's config.
+ * The tests' (and the bench's) own view of the real RabbitMQ the service uses: publishes tasks like a producer
+ * does and looks into the queues, with the RabbitMQ Java client. Queue and exchange names come from the service's
+ * config, or follow {@link ServiceProcess#onQueues} for a service run as a process.
  */
 public final class Broker implements AutoCloseable {
 
