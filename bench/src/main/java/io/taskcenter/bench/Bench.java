@@ -87,8 +87,6 @@ public final class Bench {
 
         /** The service's exchange and queue; the dead-letter ones are named after it, as the tests' are. */
         String queue() { return prefix + ".tasks"; }
-        /** The waiting rooms of the bench's worker mapping (types 1 and 7 named): 1, 7 and other. */
-        List<String> rooms() { return List.of(queue() + ".wait.1", queue() + ".wait.7", queue() + ".wait.other"); }
         String baselineExchange() { return prefix + ".baseline"; }
         String baselineQueue() { return prefix + ".baseline"; }
         /** The connector-only baseline's queue and exchange (it declares them itself, like the service). */
@@ -284,8 +282,18 @@ public final class Bench {
         return file;
     }
 
+    /** The waiting rooms of the bench's worker mapping (types 1 and 7 named): 1, 7 and other. */
+    List<String> rooms() {
+        return List.of(serviceQueues.room("1"), serviceQueues.room("7"), serviceQueues.room("other"));
+    }
+
+    /** Deletes what the bench declared; best effort (it also runs after a failed run, whose error must show). */
     void cleanUp() {
-        serviceQueues.delete(Broker.deadLetterExchange(s.queue()), s.rooms());
+        try {
+            serviceQueues.delete(Broker.deadLetterExchange(s.queue()), rooms());
+        } catch (IllegalStateException e) {
+            log("clean-up of " + s.queue() + " failed: " + e.getCause());
+        }
         amqp.deleteQueues(s.baselineQueue(), s.connectorQueue());
         amqp.deleteExchanges(s.baselineExchange(), s.connectorQueue());
     }
@@ -646,7 +654,7 @@ public final class Bench {
 
     /** Empties the task queues and waiting rooms: what a scenario left must not count in the next. */
     void purgeTasks() {
-        serviceQueues.purge(s.rooms());
+        serviceQueues.purge(rooms());
     }
 
     void churn() throws Exception {
