@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -115,6 +116,8 @@ public final class Bench {
      * busy longer: six rounds still left it 53 ms per 1,000 tasks (2026-12-03). So more of them, at most 1 to 2 min.
      */
     static final int MAX_CHURN_WARM_UP_ROUNDS = 20;
+    /** The service's one JFR recording in a {@code -Dbench.jfr=true} bench. */
+    static final String JFR_RECORDING = "bench";
 
     final Sizes s;
     final Amqp amqp;
@@ -188,6 +191,12 @@ public final class Bench {
             baseline = BaselineProcess.plain(s.rabbitHost, s.rabbitPort, s.rabbitUser, s.rabbitPassword);
             connector = BaselineProcess.connector(s.connectorApp, s.serviceJvm, connectorSettings());
             try {
+                if (s.jfr && r == 1) {
+                    // From the start, not per scenario: starting JFR makes the JIT recompile much of what it had
+                    // compiled (the churn run after a JFR.start took 232 ms of compiler CPU per 1,000 tasks, the
+                    // warm-up rounds before it 14), so a recording started at a scenario profiled the JIT.
+                    service.jcmd("JFR.start", "name=" + JFR_RECORDING, "settings=" + jfrSettings());
+                }
                 if (r == 1) {
                     String flags = service.jcmd("VM.flags");
                     env.put("serviceVmFlags", flags.substring(flags.indexOf('\n') + 1).trim());
@@ -340,17 +349,17 @@ public final class Bench {
         m.put(key + ".lastRoundCompilerMsPer1000", compiling);
     }
 
-    /** Runs {@code run}, recorded by JFR in the first run of a {@code -Dbench.jfr=true} bench, its hot spots kept. */
+    /** Runs {@code run}; in the first run of a {@code -Dbench.jfr=true} bench, its part of the recording is kept. */
     private <T> T profiled(String name, Callable<T> run) throws Exception {
         boolean jfr = s.jfr && runs.size() == 1;
-        if (jfr) {
-            service.jcmd("JFR.start", "name=bench-" + name, "settings=" + jfrSettings());
-        }
+        Instant begin = Instant.now();
         T result = run.call();
         if (jfr) {
+            Instant end = Instant.now();
             Path file = s.out.resolve("service-" + name + ".jfr").toAbsolutePath();
-            service.jcmd("JFR.stop", "name=bench-" + name, "filename=" + file);
-            hotspots.put(name, HotSpots.analyze(file));
+            service.jcmd("JFR.dump", "name=" + JFR_RECORDING, "begin=" + begin, "end=" + end, "filename=" + file);
+            // A dump holds whole chunks: the analysis keeps only the events of this scenario.
+            hotspots.put(name, HotSpots.analyze(file, begin, end));
         }
         return result;
     }

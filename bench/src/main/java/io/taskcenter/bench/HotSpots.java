@@ -2,6 +2,7 @@ package io.taskcenter.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +25,11 @@ final class HotSpots {
     }
 
     static List<String> analyze(Path jfr) {
+        return analyze(jfr, Instant.MIN, Instant.MAX);
+    }
+
+    /** As {@link #analyze(Path)}, counting only the events that started from {@code begin} to {@code end}. */
+    static List<String> analyze(Path jfr, Instant begin, Instant end) {
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> ownInclusive = new HashMap<>();
         Map<String, double[]> threadCpu = new HashMap<>();
@@ -35,6 +41,9 @@ final class HotSpots {
         try (RecordingFile file = new RecordingFile(jfr)) {
             while (file.hasMoreEvents()) {
                 RecordedEvent e = file.readEvent();
+                if (e.getStartTime().isBefore(begin) || e.getStartTime().isAfter(end)) {
+                    continue;
+                }
                 String type = e.getEventType().getName();
                 if (type.equals("jdk.ThreadCPULoad") && e.getThread("eventThread") != null) {
                     String thread = String.valueOf(e.getThread("eventThread").getJavaName())
