@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.taskcenter.task.Task;
 
 /**
@@ -164,8 +162,8 @@ public final class DispatchCore {
         return effects;
     }
 
-    /** A worker reports a task done. */
-    public Outcome done(WorkerLink link, String taskId, JsonNode result, long now) {
+    /** A worker reports a task done; {@code result} is the JSON text it sent with it, or null. */
+    public Outcome done(WorkerLink link, String taskId, String result, long now) {
         return report(link, taskId, now, (assignment, effects) -> {
             long took = assignment.written() ? now - assignment.writtenAt : 0;
             effects.add(new Effect.Completed(assignment, Duration.ofNanos(took)));

@@ -6,8 +6,6 @@ import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
 import io.taskcenter.config.TaskCenterConfig;
@@ -52,7 +50,8 @@ public class Dispatcher {
         step(core -> core.leave(link, now()));
     }
 
-    public Report done(WorkerLink link, String taskId, JsonNode result) {
+    /** @param result the JSON text the worker reported, or null */
+    public Report done(WorkerLink link, String taskId, String result) {
         return report(core -> core.done(link, taskId, result, now()));
     }
 

@@ -1,7 +1,5 @@
 package io.taskcenter.dispatch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * What happened to a task, as the core saw it; the messaging edge turns it into an ack, a requeue or a dead letter
  * (and a reply, where the task asked for one), applying the attempt and redelivery rules there, in one place.
@@ -12,8 +10,8 @@ public sealed interface Verdict {
     record HandedOver(String workerId) implements Verdict {
     }
 
-    /** A v1 worker reported the task done. */
-    record Done(String workerId, JsonNode result) implements Verdict {
+    /** A v1 worker reported the task done; {@code result} is the JSON text it sent, or null. */
+    record Done(String workerId, String result) implements Verdict {
     }
 
     /** A v1 worker reported the task failed; {@code retry} says whether another attempt makes sense. */

@@ -12,9 +12,9 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -47,9 +47,17 @@ public class ReplyPublisher {
         this.mapper = mapper;
     }
 
-    /** Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply. */
-    public CompletionStage<Void> done(Delivery delivery, JsonNode result) {
-        return send(delivery, () -> reply(delivery, "done").set("result", result));
+    /**
+     * Replies {@code {"taskId":…,"status":"done","result":…}}, if the task asked for a reply.
+     *
+     * @param result the JSON text the worker reported, checked to be JSON when its frame was read, passed on as it
+     *        is; or null, which the reply says as {@code "result": null}
+     */
+    public CompletionStage<Void> done(Delivery delivery, String result) {
+        return send(delivery, () -> {
+            ObjectNode reply = reply(delivery, "done");
+            return result == null ? reply.putNull("result") : reply.putRawValue("result", new RawValue(result));
+        });
     }
 
     /** Replies {@code {"taskId":…,"status":"failed","error":…,"attempt":…}}, if the task asked for a reply. */

@@ -13,8 +13,6 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.node.TextNode;
-
 import io.taskcenter.dispatch.Fakes.FakeLink;
 import io.taskcenter.dispatch.Fakes.FakeTask;
 import io.taskcenter.task.Task;
@@ -39,10 +37,10 @@ class DispatchCoreTest {
 
         assertThat(sent).extracting(Assignment::taskId).containsExactly("t1", "t2");
         assertThat(core.waiting()).isEqualTo(1);
-        DispatchCore.Outcome done = core.done(worker.link(), "t1", TextNode.valueOf("ok"), now);
+        DispatchCore.Outcome done = core.done(worker.link(), "t1", "\"ok\"", now);
         assertThat(done.report()).isEqualTo(Report.ACCEPTED);
         assertThat(sends(done.effects())).extracting(Assignment::taskId).containsExactly("t3");
-        assertThat(settled(done.effects())).containsEntry("t1", new Verdict.Done("a", TextNode.valueOf("ok")));
+        assertThat(settled(done.effects())).containsEntry("t1", new Verdict.Done("a", "\"ok\""));
     }
 
     @Test

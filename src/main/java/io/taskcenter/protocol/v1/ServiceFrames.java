@@ -30,13 +30,18 @@ public final class ServiceFrames {
         this.mapper = mapper;
     }
 
+    /** The answer to an admitted {@code hello}; one per connection, written like {@link #task} (churn connects often). */
     public String welcome(String workerId, Set<Integer> taskTypes, int capacity, long heartbeatMillis) {
-        ObjectNode frame = frame(V1.WELCOME)
-                .put("workerId", workerId)
-                .put("capacity", capacity)
-                .put("heartbeatTimeoutMs", heartbeatMillis);
-        new TreeSet<>(taskTypes).forEach(frame.putArray("taskTypes")::add);
-        return frame.toString();
+        StringBuilder frame = new StringBuilder(96 + workerId.length() + 8 * taskTypes.size());
+        frame.append("{\"type\":\"").append(V1.WELCOME).append("\",\"workerId\":");
+        quoted(frame, workerId).append(",\"capacity\":").append(capacity)
+                .append(",\"heartbeatTimeoutMs\":").append(heartbeatMillis).append(",\"taskTypes\":[");
+        String separator = "";
+        for (int type : new TreeSet<>(taskTypes)) {
+            frame.append(separator).append(type);
+            separator = ",";
+        }
+        return frame.append("]}").toString();
     }
 
     /**

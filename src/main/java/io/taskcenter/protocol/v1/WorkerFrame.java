@@ -2,8 +2,6 @@ package io.taskcenter.protocol.v1;
 
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * A frame a v1 worker sends, once {@link WorkerFrames} has checked it.
  */
@@ -20,8 +18,8 @@ public sealed interface WorkerFrame {
         }
     }
 
-    /** The task is finished; {@code result} is any JSON, or null. */
-    record Done(String taskId, JsonNode result) implements WorkerFrame {
+    /** The task is finished; {@code result} is the JSON text the worker sent, or null if it sent none. */
+    record Done(String taskId, String result) implements WorkerFrame {
         @Override
         public String type() {
             return V1.DONE;

@@ -3,6 +3,8 @@ package io.taskcenter.protocol.v1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,16 @@ class ServiceFramesTest {
         assertThat(frame.path("taskName").asText()).isEqualTo(name);
         assertThat(frame.path("deadline").asText()).isEqualTo("1970-01-01T00:00:00Z");
         assertThat(frame.size()).as("type, taskId, taskType, taskName, attempt, deadline, payload").isEqualTo(7);
+    }
+
+    @Test
+    void aWelcomeListsTheTypesInOrderAndCarriesAnyWorkerIdIntact() throws Exception {
+        String id = "w \"1\" \\ \u0001 é";
+
+        JsonNode welcome = JSON.readTree(frames.welcome(id, new LinkedHashSet<>(List.of(7, 2, 30)), 4, 15_000));
+
+        assertThat(welcome).isEqualTo(JSON.readTree("{\"type\":\"welcome\",\"workerId\":" + JSON.writeValueAsString(id)
+                + ",\"capacity\":4,\"heartbeatTimeoutMs\":15000,\"taskTypes\":[2,7,30]}"));
     }
 
     @Test
