@@ -733,8 +733,12 @@ public final class Bench {
         into.put("churn.cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
         workers.vertx().cancelTimer(timer);
         long churnConnects = connects.get();
-        // The last churn workers close after their lifetime; then only the stable ones are online.
+        // The last churn workers close after their lifetime; then only the stable ones are online. They stay until
+        // the copies of tasks a churn worker left holding (retries, a few percent; hundreds in a cold first round)
+        // are done too: closed at once, they left those copies to wait for no worker, to be requeued and then
+        // dead-lettered 20 s later, a few hundred at a time, outlasting the wait for an idle service below.
         awaitOnline(stable.size());
+        awaitDrained();
         close(stable);
         awaitOnline(0);
         awaitIdle();
@@ -931,6 +935,19 @@ public final class Bench {
             log("timed out waiting for " + name + " = " + value + " (is " + service.stat(name) + ")");
             return false;
         }
+    }
+
+    /**
+     * Waits until no task is left anywhere for the workers online: none held or waiting in the service, none ready in
+     * the task queue or a waiting room. Held for half a second, since a retried task's copy is briefly in neither
+     * (published, not yet confirmed).
+     */
+    void awaitDrained() {
+        Awaitility.await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> service.stat("inFlight") == 0 && service.stat("waiting") == 0
+                        && serviceQueues.ready(s.queue()) == 0
+                        && rooms().stream().allMatch(room -> serviceQueues.ready(room) == 0));
     }
 
     /** Waits until the service holds no task and has none waiting: every task is settled or in the DLQ. */
