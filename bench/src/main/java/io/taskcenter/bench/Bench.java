@@ -141,11 +141,20 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         // Load every bench class now: the working tree's bench/target/classes may be rebuilt (or cleaned) by
         // another build while a long run is going, and a class first needed at the end would then be missing.
-        for (Class<?> c : List.of(Report.class, HotSpots.class, LatencySink.class, Result.class, Amqp.Publisher.class,
-                Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class,
+        for (Class<?> c : List.of(Report.class, Merge.class, HotSpots.class, LatencySink.class, Result.class,
+                Amqp.Publisher.class, Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class,
                 BaselineProcess.class, BaselineProcess.Run.class, ThreadUse.class, ThreadUse.Thread.class,
                 ServiceProcess.class, Sockets.class, Broker.class)) {
             Class.forName(c.getName(), true, Bench.class.getClassLoader());
+        }
+        String merge = System.getProperty("bench.merge", "").trim();
+        if (!merge.isEmpty()) {
+            // No run: the medians of runs made before, written to target/bench/merged unless bench.out says where.
+            java.util.Properties settings = new java.util.Properties();
+            settings.putAll(System.getProperties());
+            settings.putIfAbsent("bench.out", "target/bench/merged");
+            Merge.merge(Sizes.of(settings), Arrays.stream(merge.split(",")).map(String::trim).map(Path::of).toList());
+            return;
         }
         Result result = run(new Sizes());
         System.exit(result.ok ? 0 : 1);
