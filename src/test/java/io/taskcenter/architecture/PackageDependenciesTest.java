@@ -59,7 +59,7 @@ class PackageDependenciesTest {
         noClasses().that().resideInAPackage("io.taskcenter.dispatch")
                 .and().doNotHaveSimpleName("Dispatcher").and().doNotHaveSimpleName("Ticker")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "io.vertx..", "io.smallrye..",
-                        "io.netty..", "com.rabbitmq..", "jakarta..", "org.eclipse.microprofile..")
+                        "io.netty..", "com.rabbitmq..", "com.fasterxml..", "jakarta..", "org.eclipse.microprofile..")
                 .check(SERVICE);
     }
 }
