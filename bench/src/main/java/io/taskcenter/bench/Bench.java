@@ -142,9 +142,9 @@ public final class Bench {
         // Load every bench class now: the working tree's bench/target/classes may be rebuilt (or cleaned) by
         // another build while a long run is going, and a class first needed at the end would then be missing.
         for (Class<?> c : List.of(Report.class, Merge.class, HotSpots.class, LatencySink.class, Result.class,
-                Amqp.Publisher.class, Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class, ServiceUnderTest.class,
-                BaselineProcess.class, BaselineProcess.Run.class, ThreadUse.class, ThreadUse.Thread.class,
-                ServiceProcess.class, Sockets.class, Broker.class)) {
+                Amqp.Publisher.class, Amqp.BaselineConsumers.class, Amqp.Sink.class, Workers.class,
+                ServiceUnderTest.class, BaselineProcess.class, BaselineProcess.Run.class, ThreadUse.class,
+                ThreadUse.Thread.class, ServiceProcess.class, Sockets.class, Broker.class)) {
             Class.forName(c.getName(), true, Bench.class.getClassLoader());
         }
         String merge = System.getProperty("bench.merge", "").trim();

@@ -30,7 +30,7 @@ public final class ServiceFrames {
         this.mapper = mapper;
     }
 
-    /** The answer to an admitted {@code hello}; one per connection, written like {@link #task} (churn connects often). */
+    /** The answer to an admitted {@code hello}: one per connection, written like {@link #task} (workers churn). */
     public String welcome(String workerId, Set<Integer> taskTypes, int capacity, long heartbeatMillis) {
         StringBuilder frame = new StringBuilder(96 + workerId.length() + 8 * taskTypes.size());
         frame.append("{\"type\":\"").append(V1.WELCOME).append("\",\"workerId\":");

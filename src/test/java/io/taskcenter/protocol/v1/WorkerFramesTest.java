@@ -37,6 +37,17 @@ class WorkerFramesTest {
         assertThat(done).isEqualTo(new WorkerFrame.Done("t1", result));
     }
 
+    @Test
+    void keepsAResultIntactInAFrameLongerThanTheParsersBuffers() throws Exception {
+        // Over 32K characters Jackson reads the text through a Reader, a buffer at a time.
+        String result = "{\"blob\":\"" + "x".repeat(40_000) + "\",\"end\":[1,2,3]}";
+
+        WorkerFrame done = frames.read("{\"type\":\"done\",\"note\":\"" + "n".repeat(20_000) + "\",\"taskId\":\"t1\","
+                + "\"result\":" + result + "}");
+
+        assertThat(done).isEqualTo(new WorkerFrame.Done("t1", result));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "\"ok\"             | \"ok\"",
