@@ -2,6 +2,7 @@ package io.taskcenter.rooms;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +20,15 @@ import io.taskcenter.dispatch.Closing;
 import io.taskcenter.dispatch.Worker;
 
 /**
- * One connection per worker id over all replicas. The replica a worker id is online on owns an exclusive queue
- * named after it ({@link RoomNames#workerLock}); a replica where the same id connects again finds the queue locked,
- * sends the owner a message through it asking it to let go, and takes the lock once the owner has closed its
- * connection (as replaced) and deleted the queue. Within one replica the dispatch core replaces connections itself.
- * A replica that dies loses its locks with its connection. Called on the rooms' thread only.
+ * One connection per worker id over all replicas, the newest. The replica a worker id is online on owns an exclusive
+ * queue named after it ({@link RoomNames#workerLock}); a replica where the same id connects again finds the queue
+ * locked and sends the owner a message through it, asking it to let go, with the time its own connection was
+ * admitted. An owner whose connection is older closes it (as replaced) and deletes the queue, and the asker takes the
+ * lock. An owner whose connection is newer keeps it and answers "stay" (RabbitMQ's direct reply-to), and the asker
+ * closes its own: a replica can take the lock late (its thread busy, its link reconnecting), after a newer connection
+ * on another replica took it. Admission times come from each replica's clock, so two connections closer together than
+ * the clocks' skew may be ordered either way. Within one replica the dispatch core replaces connections itself. A
+ * replica that dies loses its locks with its connection. Called on the rooms' thread only.
  */
 final class WorkerLocks {
 
@@ -31,6 +36,10 @@ final class WorkerLocks {
     static final Duration RETRY = Duration.ofMillis(100);
     static final Duration GIVE_UP = Duration.ofSeconds(10);
     private static final String LET_GO = "let-go";
+    private static final String STAY = "stay";
+    /** When the asking connection was admitted, in microseconds since the epoch. */
+    private static final String ADMITTED = "admitted-us";
+    private static final String DIRECT_REPLY = "amq.rabbitmq.reply-to";
 
     private final RoomLink link;
     private final RoomNames names;
@@ -38,6 +47,8 @@ final class WorkerLocks {
     private final Map<String, Worker> holders = new HashMap<>();
     /** The consumer tag listening on each held lock. */
     private final Map<String, String> listening = new HashMap<>();
+    /** Whether this link's channel consumes the answers to its let-go requests. */
+    private boolean answered;
 
     WorkerLocks(RoomLink link, RoomNames names) {
         this.link = link;
@@ -68,18 +79,21 @@ final class WorkerLocks {
     /**
      * The link is back: the locks went with the old connection; takes them again. The broker may not have noticed
      * the old connection's end yet (a half-open one lasts up to two heartbeats), so a lock still held is waited
-     * for, and no worker here is closed for it.
+     * for without a deadline; a worker here is closed for it only when another replica answers that it has a newer
+     * connection with that id.
      */
     void relock() {
         listening.clear();
+        answered = listenForAnswers();
         for (Worker worker : List.copyOf(holders.values())) {
-            acquire(worker, Long.MAX_VALUE, false);
+            acquire(worker, Long.MAX_VALUE, true);
         }
     }
 
     /** The link is down: every lock went with its connection. */
     void lost() {
         listening.clear();
+        answered = false;
     }
 
     private void acquire(Worker worker, long deadline, boolean askOwner) {
@@ -94,7 +108,7 @@ final class WorkerLocks {
         }
         if (attempt == Attempt.LOCKED && askOwner) {
             Log.infof("[%s] online on another replica too: asking it to let go", worker);
-            link.confirms().publish("", queue, new AMQP.BasicProperties.Builder().type(LET_GO).build(), new byte[0]);
+            askToLetGo(worker, queue);
         }
         if (attempt == Attempt.LOCKED && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
             Log.warnf("[%s] the replica holding its id did not let go within %d s: closing this connection instead",
@@ -131,6 +145,45 @@ final class WorkerLocks {
         }
     }
 
+    /**
+     * Sends the owner of {@code queue} the let-go request, on the channel that consumes the answers (direct reply-to
+     * asks for that); without that consumer, the request goes without a reply address, and the owner lets go or not.
+     */
+    private void askToLetGo(Worker worker, String queue) {
+        AMQP.BasicProperties.Builder request = new AMQP.BasicProperties.Builder().type(LET_GO)
+                .headers(Map.of(ADMITTED, micros(worker.connectedSince())));
+        if (answered) {
+            request.replyTo(DIRECT_REPLY);
+        }
+        try {
+            link.take().basicPublish("", queue, request.build(), new byte[0]);
+        } catch (IOException e) {
+            Log.warnf("[%s] let-go request not sent: %s", worker, e.toString());
+        }
+    }
+
+    private boolean listenForAnswers() {
+        try {
+            Channel channel = link.take();
+            channel.basicConsume(DIRECT_REPLY, true, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+                        byte[] body) {
+                    Long admitted = admitted(properties);
+                    if (STAY.equals(properties.getType()) && properties.getCorrelationId() != null
+                            && admitted != null) {
+                        link.execute(() -> stay(properties.getCorrelationId(), admitted));
+                    }
+                }
+            });
+            return true;
+        } catch (IOException e) {
+            Log.warnf("Answers to let-go requests not consumed (%s): a connection replaced on another replica while"
+                    + " this one took its lock late is closed after %d s", e.toString(), GIVE_UP.toSeconds());
+            return false;
+        }
+    }
+
     private void listen(String workerId, String queue) {
         try {
             Channel channel = link.take();
@@ -139,7 +192,7 @@ final class WorkerLocks {
                 public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
                         byte[] body) {
                     if (LET_GO.equals(properties.getType())) {
-                        link.execute(() -> letGo(workerId));
+                        link.execute(() -> letGo(workerId, admitted(properties), properties.getReplyTo()));
                     }
                 }
             });
@@ -149,14 +202,56 @@ final class WorkerLocks {
         }
     }
 
-    /** Another replica has a newer connection with this id: close ours and give up the lock. */
-    private void letGo(String workerId) {
-        Worker holder = holders.remove(workerId);
+    /**
+     * Another replica has a connection with this id, admitted at {@code asker} (null from a replica that does not
+     * say): if ours is older, close it and give up the lock; if ours is newer, keep both and tell the asker to close
+     * its own.
+     */
+    private void letGo(String workerId, Long asker, String replyTo) {
+        Worker holder = holders.get(workerId);
+        if (holder != null && asker != null && micros(holder.connectedSince()) > asker) {
+            Log.infof("[%s] asked to let go for an older connection on another replica: keeps its lock", holder);
+            if (replyTo != null) {
+                answerStay(workerId, asker, replyTo);
+            }
+            return;
+        }
+        holders.remove(workerId);
         if (holder != null) {
             Log.infof("[%s] replaced by a connection with the same id on another replica", holder);
             holder.link().close(Closing.REPLACED);
         }
         release(workerId);
+    }
+
+    private void answerStay(String workerId, long asker, String replyTo) {
+        AMQP.BasicProperties answer = new AMQP.BasicProperties.Builder().type(STAY).correlationId(workerId)
+                .headers(Map.of(ADMITTED, asker)).build();
+        try {
+            link.take().basicPublish("", replyTo, answer, new byte[0]);
+        } catch (IOException e) {
+            Log.warnf("[%s] stay answer not sent: %s", workerId, e.toString());
+        }
+    }
+
+    /** The replica owning this id's lock has a newer connection with it than ours, admitted at {@code ours}. */
+    private void stay(String workerId, long ours) {
+        Worker holder = holders.get(workerId);
+        if (holder == null || micros(holder.connectedSince()) != ours || listening.containsKey(workerId)) {
+            return;
+        }
+        holders.remove(workerId);
+        Log.infof("[%s] replaced by a newer connection with the same id on another replica", holder);
+        holder.link().close(Closing.REPLACED);
+    }
+
+    private static Long admitted(AMQP.BasicProperties properties) {
+        Map<String, Object> headers = properties.getHeaders();
+        return headers != null && headers.get(ADMITTED) instanceof Number admitted ? admitted.longValue() : null;
+    }
+
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 
     private void release(String workerId) {

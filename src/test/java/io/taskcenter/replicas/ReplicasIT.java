@@ -13,8 +13,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +27,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Delivery;
 
+import io.taskcenter.broker.ChannelRefusal;
 import io.taskcenter.client.TaskCenterWorker;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.ServiceProcess;
@@ -169,6 +176,83 @@ class ReplicasIT {
             JsonNode after = second.nextTask();
             assertThat(after.path("taskName").asText()).isEqualTo("after");
             second.done(after);
+        }
+    }
+
+    /*
+     * The two tests below play the other replica themselves, on the broker, to order what a busy replica may do in
+     * either order: take a worker's lock before, or after, a newer connection with its id took it elsewhere.
+     */
+
+    @Test
+    void aReplicaTakingTheLockLateClosesItsOwnConnectionWhenTheOwnerHasANewerOne() throws Exception {
+        Channel owner = broker.openChannel();
+        owner.queueDeclare(QUEUE + ".worker.3", false, true, true, Map.of());
+        BlockingQueue<Delivery> asked = new LinkedBlockingQueue<>();
+        owner.basicConsume(QUEUE + ".worker.3", true, (tag, delivery) -> asked.add(delivery), tag -> {
+        });
+
+        try (V1Worker older = V1Worker.open(a.pushUrl())) {
+            older.send(V1Worker.hello("3", 1, 1));
+            assertThat(older.next(TestWorker.TIMEOUT).path("type").asText()).isEqualTo("welcome");
+            Delivery request = asked.poll(10, TimeUnit.SECONDS);
+            assertThat(request).as("let-go request").isNotNull();
+            assertThat(request.getProperties().getType()).isEqualTo("let-go");
+            assertThat(request.getProperties().getReplyTo()).startsWith("amq.rabbitmq.reply-to");
+            Object admitted = request.getProperties().getHeaders().get("admitted-us");
+
+            owner.basicPublish("", request.getProperties().getReplyTo(), new AMQP.BasicProperties.Builder()
+                    .type("stay").correlationId("3").headers(Map.of("admitted-us", admitted)).build(), new byte[0]);
+
+            assertThat(older.awaitClose()).isEqualTo(new Close(1000, "A new client with same id was connected!"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !isOnline(a, "3"));
+        }
+    }
+
+    @Test
+    void theOwnerOfALockLetsGoForANewerConnectionOnlyAndAnswersAnOlderOneToStay() throws Exception {
+        try (V1Worker online = V1Worker.open(a.pushUrl())) {
+            online.send(V1Worker.hello("4", 1, 2));
+            assertThat(online.next(TestWorker.TIMEOUT).path("type").asText()).isEqualTo("welcome");
+            await().atMost(Duration.ofSeconds(10)).until(() -> isLocked(QUEUE + ".worker.4"));
+            Channel asker = broker.openChannel();
+            BlockingQueue<Delivery> answers = new LinkedBlockingQueue<>();
+            asker.basicConsume("amq.rabbitmq.reply-to", true, (tag, delivery) -> answers.add(delivery), tag -> {
+            });
+
+            long anHourAgo = (System.currentTimeMillis() - Duration.ofHours(1).toMillis()) * 1_000;
+            asker.basicPublish("", QUEUE + ".worker.4", letGo(anHourAgo), new byte[0]);
+            Delivery answer = answers.poll(10, TimeUnit.SECONDS);
+            assertThat(answer).as("answer to an older connection").isNotNull();
+            assertThat(answer.getProperties().getType()).isEqualTo("stay");
+            assertThat(answer.getProperties().getCorrelationId()).isEqualTo("4");
+            assertThat(answer.getProperties().getHeaders().get("admitted-us")).isEqualTo(anHourAgo);
+            assertThat(isOnline(a, "4")).isTrue();
+
+            asker.basicPublish("", QUEUE + ".worker.4", letGo(System.currentTimeMillis() * 1_000), new byte[0]);
+            assertThat(online.awaitClose()).isEqualTo(new Close(1000, "A new client with same id was connected!"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !isLocked(QUEUE + ".worker.4"));
+            assertThat(answers).as("no answer when it lets go").isEmpty();
+        }
+    }
+
+    private static AMQP.BasicProperties letGo(long admittedMicros) {
+        return new AMQP.BasicProperties.Builder().type("let-go").replyTo("amq.rabbitmq.reply-to")
+                .headers(Map.of("admitted-us", admittedMicros)).build();
+    }
+
+    /** Whether another connection owns the exclusive queue {@code name}: declaring it here is refused (405). */
+    private boolean isLocked(String name) throws IOException, TimeoutException {
+        Channel probe = broker.openChannel();
+        try {
+            probe.queueDeclarePassive(name);
+            return false;
+        } catch (IOException e) {
+            return ChannelRefusal.is(e, AMQP.RESOURCE_LOCKED);
+        } finally {
+            if (probe.isOpen()) {
+                probe.close();
+            }
         }
     }
 

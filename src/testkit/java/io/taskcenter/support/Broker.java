@@ -154,6 +154,15 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** A channel of its own on this connection, for a test that speaks AMQP to the service itself. */
+    public Channel openChannel() {
+        try {
+            return connection.createChannel();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Declares a server-named, exclusive queue for replies, as RPC clients do. */
     public String replyQueue() {
         try {
