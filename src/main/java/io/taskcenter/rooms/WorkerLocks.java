@@ -117,7 +117,9 @@ final class WorkerLocks {
             worker.link().close(Closing.REPLACED);
             return;
         }
-        link.schedule(() -> acquire(worker, deadline, false), RETRY);
+        // Asks once, on the first attempt that finds the lock held (not on one that failed for another cause).
+        boolean stillToAsk = askOwner && attempt != Attempt.LOCKED;
+        link.schedule(() -> acquire(worker, deadline, stillToAsk), RETRY);
     }
 
     /** Declares the lock on a channel of its own: a refusal (405, locked) closes that channel, and only that one. */
