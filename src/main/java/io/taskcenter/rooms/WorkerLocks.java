@@ -3,6 +3,7 @@ package io.taskcenter.rooms;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -253,7 +254,7 @@ final class WorkerLocks {
     }
 
     private static long micros(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 
     private void release(String workerId) {

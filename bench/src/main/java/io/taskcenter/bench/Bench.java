@@ -954,15 +954,19 @@ public final class Bench {
     void awaitDrained() {
         Awaitility.await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(500))
                 .atMost(Duration.ofSeconds(60))
-                .until(() -> service.stat("inFlight") == 0 && service.stat("waiting") == 0
-                        && serviceQueues.ready(s.queue()) == 0
+                .until(() -> serviceIdle() && serviceQueues.ready(s.queue()) == 0
                         && rooms().stream().allMatch(room -> serviceQueues.ready(room) == 0));
     }
 
     /** Waits until the service holds no task and has none waiting: every task is settled or in the DLQ. */
     void awaitIdle() {
         Awaitility.await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(60))
-                .until(() -> service.stat("inFlight") == 0 && service.stat("waiting") == 0);
+                .until(this::serviceIdle);
+    }
+
+    /** Whether the service holds no task and has none waiting for a worker. */
+    private boolean serviceIdle() {
+        return service.stat("inFlight") == 0 && service.stat("waiting") == 0;
     }
 
     /** The service's RSS once it stops moving (two readings 200 ms apart within 1%), after a GC or a storm. */
