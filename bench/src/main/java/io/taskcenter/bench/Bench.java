@@ -43,7 +43,7 @@ public final class Bench {
     static final class Sizes {
         private static final ThreadLocal<java.util.Properties> SOURCE = ThreadLocal.withInitial(System::getProperties);
         final java.util.Properties p = SOURCE.get();
-        final String prefix = p.getProperty("bench.prefix", "bench");
+        final String prefix = setting("bench.prefix", "bench");
         final boolean quick = bool("bench.quick");
         final boolean smoke = bool("bench.smoke");
         final int tasks = integer("bench.tasks", smoke ? 300 : quick ? 20_000 : 200_000);
@@ -60,20 +60,20 @@ public final class Bench {
         final int churnLifetimeMs = integer("bench.churn.lifetime.ms", 250);
         final int repeat = integer("bench.repeat", 1);
         final boolean jfr = bool("bench.jfr");
-        final Path out = Path.of(p.getProperty("bench.out", "target/bench"));
+        final Path out = Path.of(setting("bench.out", "target/bench"));
         /** Which scenarios to run: a comma-separated subset of throughput,latency,churn,replicas,scale. */
-        final List<String> scenarios = List.of(p.getProperty("bench.scenarios", "throughput,latency,churn,replicas,scale")
+        final List<String> scenarios = List.of(setting("bench.scenarios", "throughput,latency,churn,replicas,scale")
                 .split(","));
-        final String rabbitHost = p.getProperty("bench.rabbit.host", "127.0.0.1");
+        final String rabbitHost = setting("bench.rabbit.host", "127.0.0.1");
         final int rabbitPort = integer("bench.rabbit.port", 5672);
-        final String rabbitUser = p.getProperty("bench.rabbit.user", "guest");
-        final String rabbitPassword = p.getProperty("bench.rabbit.password", "guest");
+        final String rabbitUser = setting("bench.rabbit.user", "guest");
+        final String rabbitPassword = setting("bench.rabbit.password", "guest");
         /** The connector-only baseline application, built from {@code bench/connector-baseline}. */
-        final Path connectorApp = Path.of(p.getProperty("bench.connector.app",
+        final Path connectorApp = Path.of(setting("bench.connector.app",
                 "bench/connector-baseline/target/quarkus-app/quarkus-run.jar"));
         /** The connector baseline with the broker's auto-ack, to show what the connector's ack path costs. */
         final boolean connectorAutoAck = bool("bench.connector.autoAck");
-        final List<String> serviceJvm = List.of(p.getProperty("bench.service.jvm",
+        final List<String> serviceJvm = List.of(setting("bench.service.jvm",
                 "-Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20").trim().split("\\s+"));
 
         /** Sizes from {@code properties} instead of the system properties (the smoke test). */
@@ -93,18 +93,25 @@ public final class Bench {
         /** The connector-only baseline's queue and exchange (it declares them itself, like the service). */
         String connectorQueue() { return prefix + ".connector"; }
 
+        /**
+         * The setting {@code key}, or {@code def} when it is not set or blank: the poms pass every setting they
+         * forward, empty unless given, so that the defaults live here only.
+         */
+        private String setting(String key, String def) {
+            String v = p.getProperty(key);
+            return v == null || v.isBlank() ? def : v.trim();
+        }
+
         private boolean bool(String key) {
-            return Boolean.parseBoolean(p.getProperty(key, "false"));
+            return Boolean.parseBoolean(setting(key, "false"));
         }
 
         private int integer(String key, int def) {
-            String v = p.getProperty(key);
-            return v == null ? def : Integer.parseInt(v.trim());
+            return Integer.parseInt(setting(key, String.valueOf(def)));
         }
 
         private int[] ints(String key, String def) {
-            return Arrays.stream(p.getProperty(key, def).split(",")).mapToInt(s -> Integer.parseInt(s.trim()))
-                    .toArray();
+            return Arrays.stream(setting(key, def).split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         }
     }
 
