@@ -581,8 +581,13 @@ public final class Bench {
         LatencySink sink = new LatencySink(total);
         List<WebSocket> sockets = connect(proto, s.latencyWorkers, 1, sink);
         awaitOnline(s.latencyWorkers);
+        long forwarded0 = service.stat("forwarded");
         publish(s.queue(), total, 1, rate);
         long[] r = sink.sorted();
+        // A task that found every slot busy and its line here full went through its waiting room: a broker round trip.
+        double roomed = (double) (service.stat("forwarded") - forwarded0) / total;
+        m.put("latency." + proto + "." + rate + ".forwardedShare", roomed);
+        log(String.format("latency.%s.%d: %.1f%% of tasks through a waiting room", proto, rate, roomed * 100));
         close(sockets);
         awaitOnline(0);
         return r;
