@@ -503,19 +503,26 @@ public final class Bench {
 
     private double baselineRun(BaselineProcess process, String key, String label, String exchange, String queue,
             int consumers, int tasks, boolean record) throws Exception {
+        return baselineRun(process, key, label, exchange, queue, consumers, tasks, record, 0);
+    }
+
+    /** A baseline process consuming {@code tasks} published at {@code publishRate} a second (0: as fast as it can). */
+    private double baselineRun(BaselineProcess process, String key, String label, String exchange, String queue,
+            int consumers, int tasks, boolean record, int publishRate) throws Exception {
         amqp.purge(queue);
         long[] start = new long[1];
         Map<Long, ThreadUse.Thread> threads0 = ThreadUse.read(process.pid());
         List<Map<Long, ThreadUse.Thread>> threads1 = new ArrayList<>();
         BaselineProcess.Run run = process.run(queue, consumers, s.prefetch, tasks,
-                () -> start[0] = publish(exchange, tasks, 1, 0), () -> threads1.add(ThreadUse.read(process.pid())));
+                () -> start[0] = publish(exchange, tasks, 1, publishRate),
+                () -> threads1.add(ThreadUse.read(process.pid())));
         double rate = run.count() / ((run.lastArrivalNanos() - start[0]) / 1e9);
         double cpuMsPer1000 = run.cpuNanos() / 1e6 * 1000 / tasks;
         if (record) {
             m.put(key, rate);
             m.put(key + ".cpuMsPer1000", cpuMsPer1000);
             putThreads(m, key, threads0, threads1.get(0), tasks);
-            log(String.format("throughput base %-12s: %,.0f msgs/s, baseline CPU %.1f ms/1000 msgs", label, rate,
+            log(String.format("%s %-12s: %,.0f msgs/s, baseline CPU %.1f ms/1000 msgs", key, label, rate,
                     cpuMsPer1000));
         }
         return rate;
@@ -528,8 +535,17 @@ public final class Bench {
         for (int rate : s.rates) {
             int total = rate * s.latencySeconds;
             record("latency.baseline." + rate, baselineLatency(rate, total));
+            // CPU per message of both baselines at this rate, in their own processes: at a fixed rate each message
+            // wakes the threads it passes through by itself, so it costs more than in a throughput run.
+            int sample = Math.min(total, rate * 10);
+            amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
+            baselineRun(baseline, "latency.plain." + rate, s.latencyWorkers + " consumers", s.baselineExchange(),
+                    s.baselineQueue(), s.latencyWorkers, sample, true, rate);
+            baselineRun(connector, "latency.connector." + rate, "connector", s.connectorQueue(), s.connectorQueue(), 1,
+                    sample, true, rate);
             for (String proto : List.of("seed", "v1")) {
-                record("latency." + proto + "." + rate, serviceLatency(proto, rate, total));
+                record("latency." + proto + "." + rate,
+                        profiled("latency-" + proto + "-" + rate, () -> serviceLatency(proto, rate, total)));
             }
         }
     }
@@ -582,12 +598,20 @@ public final class Bench {
         List<WebSocket> sockets = connect(proto, s.latencyWorkers, 1, sink);
         awaitOnline(s.latencyWorkers);
         long forwarded0 = service.stat("forwarded");
+        Map<Long, ThreadUse.Thread> threads0 = service.threads();
+        long cpu0 = service.cpuTicks();
         publish(s.queue(), total, 1, rate);
         long[] r = sink.sorted();
+        long cpu1 = service.cpuTicks();
+        String k = "latency." + proto + "." + rate;
+        putThreads(m, k, threads0, service.threads(), total);
         // A task that found every slot busy and its line here full went through its waiting room: a broker round trip.
         double roomed = (double) (service.stat("forwarded") - forwarded0) / total;
-        m.put("latency." + proto + "." + rate + ".forwardedShare", roomed);
-        log(String.format("latency.%s.%d: %.1f%% of tasks through a waiting room", proto, rate, roomed * 100));
+        m.put(k + ".forwardedShare", roomed);
+        // At a fixed rate each task wakes the threads it passes through by itself: compare with throughput's figure.
+        m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / total);
+        log(String.format("%s: service CPU %.1f ms per 1,000 tasks, %.1f%% of tasks through a waiting room", k,
+                m.get(k + ".cpuMsPer1000"), roomed * 100));
         close(sockets);
         awaitOnline(0);
         return r;

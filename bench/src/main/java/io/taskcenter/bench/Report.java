@@ -113,6 +113,16 @@ final class Report {
                         d == null ? "-" : String.format("%+.2f", d), r == 1000 ? "<= +2 ms" : ""));
             }
         }
+        for (int r : s.rates) {
+            Double plain = m.get("latency.plain." + r + ".cpuMsPer1000");
+            Double connector = m.get("latency.connector." + r + ".cpuMsPer1000");
+            Double seed = m.get("latency.seed." + r + ".cpuMsPer1000");
+            Double v1 = m.get("latency.v1." + r + ".cpuMsPer1000");
+            b.append(String.format("  CPU ms per 1,000 at %d/s: service seed %s, v1 %s; plain consumers %s, connector"
+                    + " alone %s; service / plain %s, %s; service / connector %s, %s%n", r, num(seed, 1), num(v1, 1),
+                    num(plain, 1), num(connector, 1), num(ratio(seed, plain), 2), num(ratio(v1, plain), 2),
+                    num(ratio(seed, connector), 2), num(ratio(v1, connector), 2)));
+        }
         b.append(line).append(String.format("Connection scale (%d idle seed workers)%n", s.scaleWorkers)).append(line);
         b.append(String.format("  online %s, failed %s, connect all %s s, RSS %s -> %s MiB, %s bytes/connection "
                 + "(target <= 16384), of which heap %s%n", num(m.get("scale.online"), 0), num(m.get("scale.failed"), 0),
@@ -162,6 +172,10 @@ final class Report {
 
     private static String pair(Map<String, Double> m, String k, String base, String suffix) {
         return num(m.get(k + suffix), 2) + "/" + num(m.get(base + suffix), 2);
+    }
+
+    private static Double ratio(Double a, Double b) {
+        return a == null || b == null ? null : a / b;
     }
 
     private static String num(Double v, int decimals) {
