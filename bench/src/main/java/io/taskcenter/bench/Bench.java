@@ -608,7 +608,7 @@ public final class Bench {
         // A task that found every slot busy and its line here full went through its waiting room: a broker round trip.
         double roomed = (double) (service.stat("forwarded") - forwarded0) / total;
         m.put(k + ".forwardedShare", roomed);
-        // At a fixed rate each task wakes the threads it passes through by itself: compare with throughput's figure.
+        // Compares with the baselines' at the same rate (latency()), not with a throughput run's.
         m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / total);
         log(String.format("%s: service CPU %.1f ms per 1,000 tasks, %.1f%% of tasks through a waiting room", k,
                 m.get(k + ".cpuMsPer1000"), roomed * 100));
