@@ -429,12 +429,10 @@ public final class Bench {
         List<WebSocket> sockets = connect(proto, n, 1, arrivals);
         awaitOnline(n);
         long acked0 = service.stat("acked");
-        Map<Long, ThreadUse.Thread> threads0 = service.threads();
-        long cpu0 = service.cpuTicks();
+        CpuMark cpu0 = serviceCpu();
         long start = publish(s.queue(), tasks, 1, 0);
         boolean finished = arrivals.awaitAll();
-        long cpu1 = service.cpuTicks();
-        Map<Long, ThreadUse.Thread> threads1 = service.threads();
+        CpuMark cpu1 = serviceCpu();
         long elapsed = arrivals.endOr(System.nanoTime()) - start;
         awaitStat("acked", acked0 + tasks, 30);
         long acked = service.stat("acked") - acked0;
@@ -445,17 +443,35 @@ public final class Bench {
         if (record) {
             String k = "throughput." + proto + "." + n;
             m.put(k + ".service", rate);
-            m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
-            putThreads(m, k, threads0, threads1, tasks);
+            double cpu = putCpu(m, k, cpu0, cpu1, tasks);
             m.put(k + ".missing", (double) (tasks - count));
             m.put(k + ".unacked", (double) (tasks - acked));
             log(String.format("throughput %-4s %2d workers: %,.0f tasks/s, service CPU %.1f ms/1000 tasks%s", proto,
-                    n, rate, (cpu1 - cpu0) * 10.0 * 1000 / tasks, finished ? "" : " (INCOMPLETE " + count + ")"));
+                    n, rate, cpu, finished ? "" : " (INCOMPLETE " + count + ")"));
         }
         if (!finished) {
             purgeTasks();
         }
         return rate;
+    }
+
+    /** The service's CPU at one moment: its process's ticks (100 a second) and its threads'. */
+    private record CpuMark(long ticks, Map<Long, ThreadUse.Thread> threads) {
+    }
+
+    private CpuMark serviceCpu() throws IOException {
+        return new CpuMark(service.cpuTicks(), service.threads());
+    }
+
+    /**
+     * Puts the service's CPU per 1,000 of {@code tasks} between two marks under {@code key}, in all
+     * ({@code .cpuMsPer1000}) and by thread ({@link #putThreads}), and returns the first.
+     */
+    private static double putCpu(Map<String, Double> into, String key, CpuMark from, CpuMark to, int tasks) {
+        double msPer1000 = (to.ticks() - from.ticks()) * 10.0 * 1000 / tasks;
+        into.put(key + ".cpuMsPer1000", msPer1000);
+        putThreads(into, key, from.threads(), to.threads(), tasks);
+        return msPer1000;
     }
 
     /**
@@ -489,7 +505,7 @@ public final class Bench {
     double baselineThroughput(int n, int tasks, boolean record) throws Exception {
         amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
         return baselineRun(baseline, "throughput.baseline." + n, n + " consumers", s.baselineExchange(),
-                s.baselineQueue(), n, tasks, record);
+                s.baselineQueue(), n, tasks, record, 0);
     }
 
     /** The SmallRye RabbitMQ connector alone: one {@code @Incoming} consumer, the service's channel settings. */
@@ -498,12 +514,7 @@ public final class Bench {
         Awaitility.await("the connector baseline consuming " + s.connectorQueue()).atMost(Duration.ofSeconds(60))
                 .until(() -> amqp.consumerCount(s.connectorQueue()) > 0);
         return baselineRun(connector, "throughput.connector", "connector", s.connectorQueue(), s.connectorQueue(), 1,
-                tasks, record);
-    }
-
-    private double baselineRun(BaselineProcess process, String key, String label, String exchange, String queue,
-            int consumers, int tasks, boolean record) throws Exception {
-        return baselineRun(process, key, label, exchange, queue, consumers, tasks, record, 0);
+                tasks, record, 0);
     }
 
     /** A baseline process consuming {@code tasks} published at {@code publishRate} a second (0: as fast as it can). */
@@ -538,7 +549,6 @@ public final class Bench {
             // CPU per message of both baselines at this rate, in their own processes: at a fixed rate each message
             // wakes the threads it passes through by itself, so it costs more than in a throughput run.
             int sample = Math.min(total, rate * 10);
-            amqp.declarePlainQueue(s.baselineExchange(), s.baselineQueue());
             baselineRun(baseline, "latency.plain." + rate, s.latencyWorkers + " consumers", s.baselineExchange(),
                     s.baselineQueue(), s.latencyWorkers, sample, true, rate);
             baselineRun(connector, "latency.connector." + rate, "connector", s.connectorQueue(), s.connectorQueue(), 1,
@@ -598,20 +608,17 @@ public final class Bench {
         List<WebSocket> sockets = connect(proto, s.latencyWorkers, 1, sink);
         awaitOnline(s.latencyWorkers);
         long forwarded0 = service.stat("forwarded");
-        Map<Long, ThreadUse.Thread> threads0 = service.threads();
-        long cpu0 = service.cpuTicks();
+        CpuMark cpu0 = serviceCpu();
         publish(s.queue(), total, 1, rate);
         long[] r = sink.sorted();
-        long cpu1 = service.cpuTicks();
         String k = "latency." + proto + "." + rate;
-        putThreads(m, k, threads0, service.threads(), total);
+        // Compares with the baselines' at the same rate (latency()), not with a throughput run's.
+        double cpu = putCpu(m, k, cpu0, serviceCpu(), total);
         // A task that found every slot busy and its line here full went through its waiting room: a broker round trip.
         double roomed = (double) (service.stat("forwarded") - forwarded0) / total;
         m.put(k + ".forwardedShare", roomed);
-        // Compares with the baselines' at the same rate (latency()), not with a throughput run's.
-        m.put(k + ".cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / total);
-        log(String.format("%s: service CPU %.1f ms per 1,000 tasks, %.1f%% of tasks through a waiting room", k,
-                m.get(k + ".cpuMsPer1000"), roomed * 100));
+        log(String.format("%s: service CPU %.1f ms per 1,000 tasks, %.1f%% of tasks through a waiting room", k, cpu,
+                roomed * 100));
         close(sockets);
         awaitOnline(0);
         return r;
@@ -768,14 +775,11 @@ public final class Bench {
                 }
             });
         });
-        Map<Long, ThreadUse.Thread> threads0 = service.threads();
-        long cpu0 = service.cpuTicks();
+        CpuMark cpu0 = serviceCpu();
         long start = publish(s.queue(), tasks, 1, 0);
         boolean finished = all.await(Math.max(120, tasks / 200), TimeUnit.SECONDS);
         long elapsed = (finished ? end.get() : System.nanoTime()) - start;
-        long cpu1 = service.cpuTicks();
-        putThreads(into, "churn", threads0, service.threads(), tasks);
-        into.put("churn.cpuMsPer1000", (cpu1 - cpu0) * 10.0 * 1000 / tasks);
+        putCpu(into, "churn", cpu0, serviceCpu(), tasks);
         workers.vertx().cancelTimer(timer);
         long churnConnects = connects.get();
         // The last churn workers close after their lifetime; then only the stable ones are online. They stay until
