@@ -32,6 +32,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Delivery;
 
 import io.taskcenter.broker.ChannelRefusal;
+import io.taskcenter.broker.RoomNames;
 import io.taskcenter.client.TaskCenterWorker;
 import io.taskcenter.support.Broker;
 import io.taskcenter.support.ServiceProcess;
@@ -48,6 +49,7 @@ import io.taskcenter.support.V1Worker;
 class ReplicasIT {
 
     private static final String QUEUE = "it.replicas.tasks";
+    private static final RoomNames NAMES = new RoomNames(QUEUE);
     private static final Duration RUN = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -196,9 +198,9 @@ class ReplicasIT {
     @Test
     void aReplicaTakingTheLockLateClosesItsOwnConnectionWhenTheOwnerHasANewerOne() throws Exception {
         Channel owner = broker.openChannel();
-        owner.queueDeclare(QUEUE + ".worker.3", false, true, true, Map.of());
+        owner.queueDeclare(NAMES.workerLock("3"), false, true, true, Map.of());
         BlockingQueue<Delivery> asked = new LinkedBlockingQueue<>();
-        owner.basicConsume(QUEUE + ".worker.3", true, (tag, delivery) -> asked.add(delivery), tag -> {
+        owner.basicConsume(NAMES.workerLock("3"), true, (tag, delivery) -> asked.add(delivery), tag -> {
         });
 
         try (V1Worker older = V1Worker.open(a.pushUrl())) {
@@ -223,14 +225,14 @@ class ReplicasIT {
         try (V1Worker online = V1Worker.open(a.pushUrl())) {
             online.send(V1Worker.hello("4", 1, 2));
             assertThat(online.next(TestWorker.TIMEOUT).path("type").asText()).isEqualTo("welcome");
-            await().atMost(Duration.ofSeconds(10)).until(() -> isLocked(QUEUE + ".worker.4"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> isLocked(NAMES.workerLock("4")));
             Channel asker = broker.openChannel();
             BlockingQueue<Delivery> answers = new LinkedBlockingQueue<>();
             asker.basicConsume("amq.rabbitmq.reply-to", true, (tag, delivery) -> answers.add(delivery), tag -> {
             });
 
             long anHourAgo = (System.currentTimeMillis() - Duration.ofHours(1).toMillis()) * 1_000;
-            asker.basicPublish("", QUEUE + ".worker.4", letGo(anHourAgo), new byte[0]);
+            asker.basicPublish("", NAMES.workerLock("4"), letGo(anHourAgo), new byte[0]);
             Delivery answer = answers.poll(10, TimeUnit.SECONDS);
             assertThat(answer).as("answer to an older connection").isNotNull();
             assertThat(answer.getProperties().getType()).isEqualTo("stay");
@@ -238,9 +240,9 @@ class ReplicasIT {
             assertThat(answer.getProperties().getHeaders().get("admitted-us")).isEqualTo(anHourAgo);
             assertThat(isOnline(a, "4")).isTrue();
 
-            asker.basicPublish("", QUEUE + ".worker.4", letGo(System.currentTimeMillis() * 1_000), new byte[0]);
+            asker.basicPublish("", NAMES.workerLock("4"), letGo(System.currentTimeMillis() * 1_000), new byte[0]);
             assertThat(online.awaitClose()).isEqualTo(new Close(1000, "A new client with same id was connected!"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> !isLocked(QUEUE + ".worker.4"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !isLocked(NAMES.workerLock("4")));
             assertThat(answers).as("no answer when it lets go").isEmpty();
         }
     }
