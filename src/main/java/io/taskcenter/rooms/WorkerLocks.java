@@ -114,8 +114,7 @@ final class WorkerLocks {
         if (attempt == Attempt.LOCKED && deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
             Log.warnf("[%s] the replica holding its id did not let go within %d s: closing this connection instead",
                     worker, GIVE_UP.toSeconds());
-            holders.remove(worker.id(), worker);
-            worker.link().close(Closing.REPLACED);
+            closeAsReplaced(worker);
             return;
         }
         // Asks once, on the first attempt that finds the lock held (not on one that failed for another cause).
@@ -219,10 +218,9 @@ final class WorkerLocks {
             }
             return;
         }
-        holders.remove(workerId);
         if (holder != null) {
             Log.infof("[%s] replaced by a connection with the same id on another replica", holder);
-            holder.link().close(Closing.REPLACED);
+            closeAsReplaced(holder);
         }
         release(workerId);
     }
@@ -243,9 +241,14 @@ final class WorkerLocks {
         if (holder == null || micros(holder.connectedSince()) != ours || listening.containsKey(workerId)) {
             return;
         }
-        holders.remove(workerId);
         Log.infof("[%s] replaced by a newer connection with the same id on another replica", holder);
-        holder.link().close(Closing.REPLACED);
+        closeAsReplaced(holder);
+    }
+
+    /** A connection with this worker's id on another replica wins: this one neither holds nor waits for the lock. */
+    private void closeAsReplaced(Worker worker) {
+        holders.remove(worker.id(), worker);
+        worker.link().close(Closing.REPLACED);
     }
 
     private static Long admitted(AMQP.BasicProperties properties) {
