@@ -76,6 +76,32 @@ public final class Bench {
         final List<String> serviceJvm = List.of(setting("bench.service.jvm",
                 "-Xms64m -Xmx1g -XX:+UseG1GC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20").trim().split("\\s+"));
 
+        /**
+         * {@code given} with the settings in its {@code bench.extra} laid over it: the poms forward the few settings
+         * they name one by one and any other in that one argument, as {@code -Dbench.tasks=1000 -Dbench.workers=4}.
+         * A word that does not start a {@code -Dbench.} setting belongs to the value before it, so that
+         * {@code -Dbench.service.jvm=-Xmx512m -XX:+UseSerialGC} keeps its two flags.
+         */
+        static java.util.Properties withExtra(java.util.Properties given) {
+            java.util.Properties all = new java.util.Properties();
+            all.putAll(given);
+            String extra = given.getProperty("bench.extra", "").trim();
+            String key = null;
+            for (String word : extra.isEmpty() ? new String[0] : extra.split("\\s+")) {
+                int eq = word.indexOf('=');
+                if (word.startsWith("-Dbench.") && eq > 0) {
+                    key = word.substring(2, eq);
+                    all.setProperty(key, word.substring(eq + 1));
+                } else if (key != null) {
+                    all.setProperty(key, all.getProperty(key) + " " + word);
+                } else {
+                    throw new IllegalArgumentException("bench.extra takes -Dbench.<setting>=<value> settings separated"
+                            + " by spaces; it starts with \"" + word + "\"");
+                }
+            }
+            return all;
+        }
+
         /** Sizes from {@code properties} instead of the system properties (the smoke test). */
         static Sizes of(java.util.Properties properties) {
             SOURCE.set(properties);
@@ -154,16 +180,15 @@ public final class Bench {
                 ThreadUse.Thread.class, ServiceProcess.class, Sockets.class, Broker.class)) {
             Class.forName(c.getName(), true, Bench.class.getClassLoader());
         }
-        String merge = System.getProperty("bench.merge", "").trim();
+        java.util.Properties settings = Sizes.withExtra(System.getProperties());
+        String merge = settings.getProperty("bench.merge", "").trim();
         if (!merge.isEmpty()) {
             // No run: the medians of runs made before, written to target/bench/merged unless bench.out says where.
-            java.util.Properties settings = new java.util.Properties();
-            settings.putAll(System.getProperties());
             settings.putIfAbsent("bench.out", "target/bench/merged");
             Merge.merge(Sizes.of(settings), Arrays.stream(merge.split(",")).map(String::trim).map(Path::of).toList());
             return;
         }
-        Result result = run(new Sizes());
+        Result result = run(Sizes.of(settings));
         System.exit(result.ok ? 0 : 1);
     }
 
