@@ -41,7 +41,8 @@ public final class Bench {
 
     /** Sizes; {@code -Dbench.quick=true} shrinks them for a few-minute run, {@code bench.smoke} to seconds. */
     static final class Sizes {
-        private static final ThreadLocal<java.util.Properties> SOURCE = ThreadLocal.withInitial(System::getProperties);
+        /** The settings {@link #of} reads the fields from (field initializers take no parameter). */
+        private static final ThreadLocal<java.util.Properties> SOURCE = new ThreadLocal<>();
         final java.util.Properties p = SOURCE.get();
         final String prefix = setting("bench.prefix", "bench");
         final boolean quick = bool("bench.quick");
@@ -102,7 +103,7 @@ public final class Bench {
             return all;
         }
 
-        /** Sizes from {@code properties} instead of the system properties (the smoke test). */
+        /** Sizes from {@code properties}: the system properties with {@link #withExtra}, or a test's own. */
         static Sizes of(java.util.Properties properties) {
             SOURCE.set(properties);
             try {
